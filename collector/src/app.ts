@@ -1,0 +1,160 @@
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
+import { REQUEST_ERRORS, type RequestErrorCode } from '@spoor/schemas';
+import { CONFIG_DEFAULTS, type CollectorConfig } from './config.js';
+import type { CollectorContext } from './context.js';
+import { SpoorError } from './errors.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { Forwarder } from './outbox/forwarder.js';
+import type { Sink } from './outbox/sink.js';
+import { createWebhookSink } from './outbox/webhook-sink.js';
+import { createUserAgentParser } from './pipeline/user-agent.js';
+import { createKeyring } from './plugins/auth.js';
+import { registerBodyParser } from './plugins/body.js';
+import { ingestRoutes } from './plugins/ingest.js';
+import { opsRoutes } from './plugins/ops.js';
+import { readRoutes } from './plugins/read-api.js';
+import { GroupCommitter } from './store/group-commit.js';
+import { PRUNE_CHUNK } from './store/sqlite-core.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import type { EventStore } from './store/types.js';
+
+/** Options of {@link buildCollector}: a config with defaults for everything but credentials and data dir. */
+export type CollectorOptions = Partial<CollectorConfig> &
+  Pick<CollectorConfig, 'writeKeys' | 'adminToken' | 'dataDir'> & {
+    /** Extra sinks besides the configured webhooks (the engine is one). */
+    sinks?: Sink[];
+    /** Fastify logger options; defaults to pino at `logLevel`. */
+    logger?: FastifyServerOptions['logger'];
+  };
+
+const PRUNE_INTERVAL_MS = 3600_000;
+
+/** Maps Fastify's own errors (from body reading and routing) onto Spoor's codes. */
+const FASTIFY_CODES: Record<string, RequestErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'batch_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+};
+
+/**
+ * Builds a collector: a Fastify instance with the ingest, read and operations APIs. The store
+ * opens when the instance becomes ready (`await app.ready()` or `listen()`); `close()` drains
+ * pending commits, stops forwarding and closes the store.
+ */
+export function buildCollector(options: CollectorOptions): FastifyInstance {
+  const config: CollectorConfig = {
+    ...CONFIG_DEFAULTS,
+    identityTypes: [...CONFIG_DEFAULTS.identityTypes],
+    webhooks: [],
+    ...options,
+  };
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.limits.maxBatchBytes,
+    // Fastify accepts a hop count here too, although its type definitions omit it.
+    trustProxy: config.trustProxy as boolean | string[],
+    return503OnClosing: true,
+  });
+  const metrics = createMetrics();
+  registerBodyParser(app, config.limits.maxBatchBytes);
+  installErrorHandling(app, metrics);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.latency.observe(
+      { route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.register(async (scope) => {
+    const ctx = await createContext(scope, config, metrics, options.sinks ?? []);
+    await scope.register((s) => ingestRoutes(s, ctx));
+    await scope.register((s) => readRoutes(s, ctx));
+    await scope.register((s) => opsRoutes(s, ctx));
+  });
+  return app;
+}
+
+async function createContext(
+  app: FastifyInstance,
+  config: CollectorConfig,
+  metrics: Metrics,
+  extraSinks: Sink[],
+): Promise<CollectorContext> {
+  const store = await openSqliteStore({ dataDir: config.dataDir, sync: config.sqliteSync });
+  const sinks = [...config.webhooks.map((w) => createWebhookSink(w)), ...extraSinks];
+  const forwarder = new Forwarder(store, sinks, metrics, app.log);
+  const committer = new GroupCommitter(store, (_stored, rows) => {
+    metrics.commitRows.observe(rows);
+    forwarder.wake();
+  });
+  const ctx: CollectorContext = {
+    config,
+    store,
+    committer,
+    forwarder,
+    metrics,
+    keyring: createKeyring(config.writeKeys),
+    prepare: {
+      limits: config.limits,
+      identityTypes: new Set(config.identityTypes),
+      maxFutureMs: config.maxFutureSeconds * 1000,
+      maxPastMs: config.maxPastDays * 86_400_000,
+      parseUserAgent: createUserAgentParser(),
+    },
+    log: app.log,
+    closing: false,
+  };
+  forwarder.start();
+  const pruner = startDedupePruner(store, config.dedupeWindowDays, app);
+  app.addHook('preClose', async () => {
+    ctx.closing = true;
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(pruner);
+    await committer.idle();
+    await forwarder.stop();
+    await store.close();
+  });
+  return ctx;
+}
+
+function startDedupePruner(store: EventStore, days: number, app: FastifyInstance): NodeJS.Timeout {
+  const prune = async () => {
+    const before = Date.now() - days * 86_400_000;
+    let total = 0;
+    for (let n = PRUNE_CHUNK; n === PRUNE_CHUNK; total += n) n = await store.pruneDedupe(before);
+    if (total > 0) app.log.info({ pruned: total }, 'expired dedupe keys pruned');
+  };
+  const run = () => {
+    prune().catch((error: unknown) => app.log.error({ err: error }, 'dedupe pruning failed'));
+  };
+  setImmediate(run);
+  return setInterval(run, PRUNE_INTERVAL_MS).unref();
+}
+
+function installErrorHandling(app: FastifyInstance, metrics: Metrics): void {
+  app.setErrorHandler((error: FastifyError | SpoorError, request, reply) => {
+    let spoor: SpoorError;
+    if (error instanceof SpoorError) spoor = error;
+    else if (error.code && FASTIFY_CODES[error.code])
+      spoor = new SpoorError(FASTIFY_CODES[error.code] as RequestErrorCode);
+    else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      spoor = new SpoorError('bad_request', error.message);
+    } else {
+      request.log.error({ err: error }, 'unhandled error');
+      spoor = new SpoorError('internal_error');
+    }
+    metrics.requestErrors.inc({ code: spoor.code });
+    if (spoor.retryAfter !== undefined) reply.header('retry-after', String(spoor.retryAfter));
+    return reply.code(spoor.statusCode).send(spoor.toBody());
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    metrics.requestErrors.inc({ code: 'not_found' });
+    return reply.code(404).send({ code: 'not_found', message: REQUEST_ERRORS.not_found.message });
+  });
+}

@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { DEFAULT_LIMITS, IdentityTypeSchema, type Limits } from '@spoor/schemas';
+
+/** A write key and the source it names. */
+export interface WriteKey {
+  key: string;
+  /** Source name stored with every event sent with this key. */
+  source: string;
+  /** Browser origins allowed to send with this key; `null` allows any. */
+  origins: string[] | null;
+}
+
+/** A webhook sink: accepted events are POSTed to `url` in batches. */
+export interface WebhookConfig {
+  name: string;
+  url: string;
+}
+
+/** Everything a collector needs, fully resolved. */
+export interface CollectorConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  writeKeys: WriteKey[];
+  adminToken: string;
+  /** Fastify's trustProxy: whether and whom to believe in X-Forwarded-For. */
+  trustProxy: boolean | number | string[];
+  identityTypes: string[];
+  dedupeWindowDays: number;
+  /** SQLite `synchronous`: `full` fsyncs every commit (survives power loss), `normal` does not. */
+  sqliteSync: 'full' | 'normal';
+  /** Events parsed but not yet committed beyond which requests are shed with 503. */
+  maxPendingEvents: number;
+  /** How far past the receive time a corrected timestamp may lie. */
+  maxFutureSeconds: number;
+  /** How old an event's corrected timestamp may be. */
+  maxPastDays: number;
+  webhooks: WebhookConfig[];
+  /** Size and shape bounds for events and batches. */
+  limits: Limits;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Identity types a deployment accepts unless `SPOOR_IDENTITY_TYPES` says otherwise. */
+export const DEFAULT_IDENTITY_TYPES = [
+  'wechat_openid',
+  'wechat_unionid',
+  'phone',
+  'email',
+  'member_id',
+  'device_id',
+];
+
+/** Defaults for everything but credentials. */
+export const CONFIG_DEFAULTS = {
+  host: '0.0.0.0',
+  port: 8080,
+  dataDir: './.spoor',
+  trustProxy: false,
+  identityTypes: DEFAULT_IDENTITY_TYPES,
+  dedupeWindowDays: 7,
+  sqliteSync: 'full',
+  maxPendingEvents: 50_000,
+  maxFutureSeconds: 24 * 3600,
+  maxPastDays: 3650,
+  webhooks: [],
+  limits: DEFAULT_LIMITS,
+  logLevel: 'info',
+} as const satisfies Partial<CollectorConfig>;
+
+const KEY_ENTRY = /^([A-Za-z0-9._~-]+)(?:=([A-Za-z0-9_-]+))?(?:@(.+))?$/;
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+const writeKeys = z.string().transform((value, ctx) => {
+  const keys: WriteKey[] = [];
+  for (const entry of list(value)) {
+    const match = KEY_ENTRY.exec(entry);
+    if (!match) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not key, key=source or key=source@origin|origin`,
+      });
+      return z.NEVER;
+    }
+    const [, key = '', source, origins] = match;
+    const parsed = origins?.split('|').map(parseOrigin);
+    if (parsed?.some((o) => o === null)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" lists an origin that is not scheme://host[:port]`,
+      });
+      return z.NEVER;
+    }
+    keys.push({ key, source: source ?? key, origins: (parsed as string[] | undefined) ?? null });
+  }
+  if (new Set(keys.map((k) => k.key)).size !== keys.length) {
+    ctx.addIssue({ code: 'custom', message: 'a write key is listed twice' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+function parseOrigin(text: string): string | null {
+  try {
+    const url = new URL(text);
+    return url.origin === 'null' || url.pathname !== '/' || text.endsWith('/') ? null : url.origin;
+  } catch {
+    return null;
+  }
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const trustProxy = z.string().transform((value): boolean | number | string[] => {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return list(value);
+});
+
+const webhooks = z.string().transform((value, ctx) =>
+  list(value).map((entry, i) => {
+    const eq = entry.indexOf('=');
+    const [name, url] =
+      eq > 0 && !entry.startsWith('http')
+        ? [entry.slice(0, eq), entry.slice(eq + 1)]
+        : [`webhook${i + 1}`, entry];
+    if (!/^https?:\/\/[^\s]+$/.test(url))
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=http(s)://url` });
+    return { name, url };
+  }),
+);
+
+const EnvSchema = z.strictObject({
+  SPOOR_HOST: z.string().min(1).default(CONFIG_DEFAULTS.host),
+  SPOOR_PORT: int(0, 65535).default(CONFIG_DEFAULTS.port),
+  SPOOR_DATA_DIR: z.string().min(1).default(CONFIG_DEFAULTS.dataDir),
+  SPOOR_WRITE_KEYS: writeKeys.optional(),
+  SPOOR_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SPOOR_TRUST_PROXY: trustProxy.default(false),
+  SPOOR_IDENTITY_TYPES: z
+    .string()
+    .transform(list)
+    .pipe(
+      z.array(
+        IdentityTypeSchema.refine(
+          (t) => t !== 'user_id' && t !== 'anonymous_id',
+          'user_id and anonymous_id are built in',
+        ),
+      ),
+    )
+    .optional(),
+  SPOOR_DEDUPE_DAYS: int(1, 365).default(CONFIG_DEFAULTS.dedupeWindowDays),
+  SPOOR_SQLITE_SYNC: z.enum(['full', 'normal']).default(CONFIG_DEFAULTS.sqliteSync),
+  SPOOR_MAX_PENDING_EVENTS: int(100, 10_000_000).default(CONFIG_DEFAULTS.maxPendingEvents),
+  SPOOR_MAX_FUTURE_SECONDS: int(0, 366 * 86400).default(CONFIG_DEFAULTS.maxFutureSeconds),
+  SPOOR_MAX_PAST_DAYS: int(1, 36500).default(CONFIG_DEFAULTS.maxPastDays),
+  SPOOR_WEBHOOKS: webhooks.optional(),
+  SPOOR_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default(CONFIG_DEFAULTS.logLevel),
+});
+
+/** Configuration read from the environment; credentials may still be missing. */
+export type EnvConfig = Omit<CollectorConfig, 'writeKeys' | 'adminToken'> & {
+  writeKeys: WriteKey[] | null;
+  adminToken: string | null;
+};
+
+/** The result of {@link loadConfig}: the config, or one message naming every bad variable. */
+export type ConfigResult = { ok: true; value: EnvConfig } | { ok: false; error: string };
+
+/** Reads and validates `SPOOR_*` variables. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith('SPOOR_') && v !== undefined),
+  );
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.') || 'environment'}: ${i.message}`,
+    );
+    return { ok: false, error: `Invalid configuration:\n${lines.join('\n')}` };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    value: {
+      host: e.SPOOR_HOST,
+      port: e.SPOOR_PORT,
+      dataDir: e.SPOOR_DATA_DIR,
+      writeKeys: e.SPOOR_WRITE_KEYS && e.SPOOR_WRITE_KEYS.length > 0 ? e.SPOOR_WRITE_KEYS : null,
+      adminToken: e.SPOOR_ADMIN_TOKEN ?? null,
+      trustProxy: e.SPOOR_TRUST_PROXY,
+      identityTypes: e.SPOOR_IDENTITY_TYPES ?? [...DEFAULT_IDENTITY_TYPES],
+      dedupeWindowDays: e.SPOOR_DEDUPE_DAYS,
+      sqliteSync: e.SPOOR_SQLITE_SYNC,
+      maxPendingEvents: e.SPOOR_MAX_PENDING_EVENTS,
+      maxFutureSeconds: e.SPOOR_MAX_FUTURE_SECONDS,
+      maxPastDays: e.SPOOR_MAX_PAST_DAYS,
+      webhooks: e.SPOOR_WEBHOOKS ?? [],
+      limits: { ...DEFAULT_LIMITS },
+      logLevel: e.SPOOR_LOG_LEVEL,
+    },
+  };
+}

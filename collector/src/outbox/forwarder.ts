@@ -1,0 +1,98 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Metrics } from '../metrics.js';
+import type { EventStore } from '../store/types.js';
+import type { Sink } from './sink.js';
+
+/** Backoff between failed deliveries: exponential with full jitter, capped. */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+/** Poll interval when no commit has signalled new events (covers other writers of the store). */
+const IDLE_POLL_MS = 1000;
+
+/**
+ * Hands committed events to sinks through the outbox: the events table read in `seq` order,
+ * with one persisted cursor per sink. A sink that is down, or a restart, resumes at its cursor,
+ * so nothing is skipped; the cursor moves only after a delivery succeeds.
+ */
+export class Forwarder {
+  private readonly _abort = new AbortController();
+  private readonly _loops: Promise<void>[] = [];
+  private _wake: (() => void)[] = [];
+
+  constructor(
+    private readonly _store: EventStore,
+    private readonly _sinks: readonly Sink[],
+    private readonly _metrics: Metrics,
+    private readonly _log: FastifyBaseLogger,
+  ) {}
+
+  /** Starts one delivery loop per sink. */
+  start(): void {
+    for (const sink of this._sinks) this._loops.push(this._run(sink));
+  }
+
+  /** Signals that new events were committed. */
+  wake(): void {
+    for (const resolve of this._wake.splice(0)) resolve();
+  }
+
+  /** Events committed but not yet delivered, per sink. */
+  async lag(): Promise<Record<string, number>> {
+    const last = await this._store.lastSeq();
+    const entries = await Promise.all(
+      this._sinks.map(async (s) => [s.name, last - (await this._store.getCursor(s.name))] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  /** Stops the loops; a delivery in progress is abandoned and will be repeated on restart. */
+  async stop(): Promise<void> {
+    this._abort.abort();
+    this.wake();
+    await Promise.allSettled(this._loops);
+  }
+
+  private async _run(sink: Sink): Promise<void> {
+    const signal = this._abort.signal;
+    let cursor = await this._store.getCursor(sink.name);
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const events = await this._store.readOutbox(cursor, sink.batchSize);
+        if (events.length === 0) {
+          await this._idle(IDLE_POLL_MS);
+          continue;
+        }
+        await sink.deliver(events, signal);
+        cursor = events.at(-1)?.seq ?? cursor;
+        await this._store.setCursor(sink.name, cursor);
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) break;
+        failures++;
+        this._metrics.sinkFailures.inc({ sink: sink.name });
+        const delay =
+          Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 16));
+        this._log.warn(
+          { sink: sink.name, err: error, retryInMs: Math.round(delay) },
+          'sink delivery failed',
+        );
+        await this._idle(delay, false);
+      }
+    }
+  }
+
+  private _idle(ms: number, wakeable = true): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this._wake = this._wake.filter((w) => w !== done);
+        clearTimeout(timer);
+        this._abort.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this._abort.signal.addEventListener('abort', done, { once: true });
+      if (wakeable) this._wake.push(done);
+    });
+  }
+}

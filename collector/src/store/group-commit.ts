@@ -1,0 +1,96 @@
+import type { CommitBatch, CommitResult, EventStore, Outcome } from './types.js';
+
+interface Waiter {
+  batch: CommitBatch;
+  resolve: (result: CommitResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Rows in one transaction at most; larger groups wait for the next one. */
+const MAX_GROUP_ROWS = 20_000;
+
+/**
+ * Group commit: requests that arrive while a commit is in flight share the next transaction, so
+ * the cost of a commit (and its fsync) is spread over everything that arrived meanwhile, and the
+ * group grows by itself exactly when load does. Each caller's promise settles only after the
+ * transaction holding its rows has committed.
+ */
+export class GroupCommitter {
+  private _queue: Waiter[] = [];
+  private _queuedRows = 0;
+  private _inFlightRows = 0;
+  private _running = false;
+  private _idle: (() => void)[] = [];
+
+  constructor(
+    private readonly _store: EventStore,
+    private readonly _onCommitted: (stored: number, rows: number) => void = () => {},
+  ) {}
+
+  /** Rows accepted by {@link submit} whose commit has not finished. */
+  get pendingRows(): number {
+    return this._queuedRows + this._inFlightRows;
+  }
+
+  /** Queues a batch for the next group; resolves with its own outcomes once durable. */
+  submit(batch: CommitBatch): Promise<CommitResult> {
+    return new Promise((resolve, reject) => {
+      this._queue.push({ batch, resolve, reject });
+      this._queuedRows += batch.rows.length;
+      if (!this._running) {
+        this._running = true;
+        // Let the rest of this event-loop turn's requests join the first group.
+        setImmediate(() => void this._drain());
+      }
+    });
+  }
+
+  /** Resolves when everything submitted so far has been committed or failed. */
+  idle(): Promise<void> {
+    if (!this._running) return Promise.resolve();
+    return new Promise((resolve) => this._idle.push(resolve));
+  }
+
+  private async _drain(): Promise<void> {
+    while (this._queue.length > 0) {
+      const group = this._take();
+      const rows = group.flatMap((w) => w.batch.rows);
+      this._inFlightRows = rows.length;
+      try {
+        const { outcomes } = await this._store.commit({
+          rows,
+          rejections: group.flatMap((w) => w.batch.rejections),
+        });
+        this._inFlightRows = 0;
+        this._settle(group, outcomes);
+        this._onCommitted(outcomes.filter((o) => o === 0).length, rows.length);
+      } catch (error) {
+        this._inFlightRows = 0;
+        for (const waiter of group) waiter.reject(error);
+      }
+    }
+    this._running = false;
+    for (const resolve of this._idle.splice(0)) resolve();
+  }
+
+  private _take(): Waiter[] {
+    let rows = 0;
+    let count = 0;
+    for (const waiter of this._queue) {
+      if (count > 0 && rows + waiter.batch.rows.length > MAX_GROUP_ROWS) break;
+      rows += waiter.batch.rows.length;
+      count++;
+    }
+    this._queuedRows -= rows;
+    return this._queue.splice(0, count);
+  }
+
+  private _settle(group: Waiter[], outcomes: Outcome[]): void {
+    let offset = 0;
+    for (const waiter of group) {
+      const n = waiter.batch.rows.length;
+      waiter.resolve({ outcomes: outcomes.slice(offset, offset + n) });
+      offset += n;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './sqlite-schema.js';
+import {
+  OUTCOME,
+  type EventStore,
+  type CommitBatch,
+  type CommitResult,
+  type EventQuery,
+  type Outcome,
+  type RejectionQuery,
+  type StoredEvent,
+  type StoredRejection,
+} from './types.js';
+
+/** Options of the embedded store. */
+export interface SqliteOptions {
+  /** Path of the database file. */
+  file: string;
+  sync: 'full' | 'normal';
+  /** Rejections kept for inspection; older ones are dropped. */
+  maxRejections: number;
+}
+
+/** The synchronous twin of {@link EventStore}, which the worker exposes asynchronously. */
+export type SyncStore = {
+  [K in keyof EventStore]: (
+    ...args: Parameters<EventStore[K]>
+  ) => Awaited<ReturnType<EventStore[K]>>;
+};
+
+/** Rows removed per call of {@link SqliteCore.pruneDedupe}; bounds how long one call holds the writer. */
+export const PRUNE_CHUNK = 5000;
+
+/**
+ * The synchronous SQLite engine behind {@link EventStore}. It runs inside the store's worker
+ * thread, so its blocking calls (and fsyncs) never stall the collector's event loop.
+ */
+export class SqliteCore implements SyncStore {
+  private readonly _db: Database.Database;
+  private readonly _statements = new Map<string, Database.Statement>();
+  private readonly _commit: (batch: CommitBatch) => CommitResult;
+
+  constructor(private readonly _options: SqliteOptions) {
+    this._db = new Database(_options.file);
+    this._db.pragma('journal_mode = WAL');
+    this._db.pragma(`synchronous = ${_options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    this._db.pragma('busy_timeout = 5000');
+    this._migrate();
+    this._commit = this._db.transaction((batch: CommitBatch) => this._write(batch));
+  }
+
+  commit(batch: CommitBatch): CommitResult {
+    return this._commit(batch);
+  }
+
+  listEvents(query: EventQuery): StoredEvent[] {
+    const [clause, params] = filters({
+      'seq <': query.before,
+      'type =': query.type,
+      'name =': query.name,
+      'source =': query.source,
+    });
+    const sql = `SELECT seq, source, received_at AS receivedAt, payload FROM events ${clause} ORDER BY seq DESC LIMIT ?`;
+    return this._stmt(sql).all(...params, query.limit) as StoredEvent[];
+  }
+
+  listRejections(query: RejectionQuery): StoredRejection[] {
+    const [clause, params] = filters({ 'id <': query.before, 'source =': query.source });
+    const sql =
+      'SELECT id, source, received_at AS receivedAt, message_id AS messageId, errors, payload ' +
+      `FROM rejections ${clause} ORDER BY id DESC LIMIT ?`;
+    return this._stmt(sql).all(...params, query.limit) as StoredRejection[];
+  }
+
+  readOutbox(after: number, limit: number): StoredEvent[] {
+    const sql =
+      'SELECT seq, source, received_at AS receivedAt, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?';
+    return this._stmt(sql).all(after, limit) as StoredEvent[];
+  }
+
+  getCursor(sink: string): number {
+    const row = this._stmt('SELECT seq FROM sink_cursors WHERE sink = ?').get(sink) as
+      { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  setCursor(sink: string, seq: number): void {
+    this._stmt(
+      'INSERT INTO sink_cursors (sink, seq) VALUES (?, ?) ON CONFLICT (sink) DO UPDATE SET seq = max(seq, excluded.seq)',
+    ).run(sink, seq);
+  }
+
+  lastSeq(): number {
+    const row = this._stmt('SELECT max(seq) AS seq FROM events').get() as { seq: number | null };
+    return row.seq ?? 0;
+  }
+
+  /**
+   * Deletes up to {@link PRUNE_CHUNK} of the oldest dedupe keys first seen before `before`.
+   * Ids grow with time, so the expired keys are a prefix of the table: a range delete.
+   */
+  pruneDedupe(before: number): number {
+    const edge = this._stmt(
+      `SELECT max(id) AS id FROM (SELECT id, seen_at FROM dedupe ORDER BY id LIMIT ${PRUNE_CHUNK}) WHERE seen_at < ?`,
+    ).get(before) as { id: number | null };
+    if (edge.id === null) return 0;
+    return this._stmt('DELETE FROM dedupe WHERE id <= ? AND seen_at < ?').run(edge.id, before)
+      .changes;
+  }
+
+  close(): void {
+    this._db.close();
+  }
+
+  private _write(batch: CommitBatch): CommitResult {
+    const claim = this._stmt(
+      'INSERT INTO dedupe (seen_at, source, message_id, fingerprint) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    const known = this._stmt(
+      'SELECT fingerprint FROM dedupe WHERE source = ? AND message_id = ?',
+    ).pluck();
+    const insert = this._stmt(
+      'INSERT INTO events (source, message_id, type, name, anonymous_id, user_id, timestamp, received_at, payload) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const outcomes: Outcome[] = [];
+    for (const row of batch.rows) {
+      if (claim.run(row.receivedAt, row.source, row.messageId, row.fingerprint).changes === 1) {
+        insert.run(
+          row.source,
+          row.messageId,
+          row.type,
+          row.name,
+          row.anonymousId,
+          row.userId,
+          row.timestamp,
+          row.receivedAt,
+          row.payload,
+        );
+        outcomes.push(OUTCOME.stored);
+      } else {
+        const fingerprint = known.get(row.source, row.messageId);
+        outcomes.push(fingerprint === row.fingerprint ? OUTCOME.duplicate : OUTCOME.conflict);
+      }
+    }
+    if (batch.rejections.length > 0) {
+      const reject = this._stmt(
+        'INSERT INTO rejections (source, received_at, message_id, errors, payload) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const r of batch.rejections)
+        reject.run(r.source, r.receivedAt, r.messageId, r.errors, r.payload);
+      this._stmt('DELETE FROM rejections WHERE id <= (SELECT max(id) FROM rejections) - ?').run(
+        this._options.maxRejections,
+      );
+    }
+    return { outcomes };
+  }
+
+  private _stmt(sql: string): Database.Statement {
+    let statement = this._statements.get(sql);
+    if (!statement) {
+      statement = this._db.prepare(sql);
+      this._statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private _migrate(): void {
+    const version = this._db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `The database was written by a newer Spoor (schema ${version}); this one knows ${MIGRATIONS.length}`,
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this._db.transaction(() => {
+        this._db.exec(MIGRATIONS[v] ?? '');
+        this._db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+}
+
+/** Builds a WHERE clause from `{ 'column op': value }`, skipping undefined values. */
+function filters(
+  conditions: Record<string, string | number | undefined>,
+): [string, (string | number)[]] {
+  const present = Object.entries(conditions).filter(
+    (c): c is [string, string | number] => c[1] !== undefined,
+  );
+  if (present.length === 0) return ['', []];
+  return [`WHERE ${present.map(([c]) => `${c} ?`).join(' AND ')}`, present.map(([, v]) => v)];
+}
