@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -53,14 +54,17 @@ export function buildCollector(options: CollectorOptions): FastifyInstance {
     webhooks: [],
     ...options,
   };
+  const metrics = createMetrics();
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.limits.maxBatchBytes,
     // Fastify accepts a hop count here too, although its type definitions omit it.
     trustProxy: config.trustProxy as boolean | string[],
-    return503OnClosing: true,
+    // Fastify's own closing 503 has no `code` and no Retry-After; with this off, late requests
+    // reach the ingest hook and get the registry's `shutting_down` answer instead.
+    return503OnClosing: false,
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, metrics),
   });
-  const metrics = createMetrics();
   registerBodyParser(app, config.limits.maxBatchBytes);
   installErrorHandling(app, metrics);
   app.addHook('onResponse', async (request, reply) => {
@@ -114,6 +118,12 @@ async function createContext(
   app.addHook('preClose', async () => {
     ctx.closing = true;
   });
+  // server.close() only reaps sockets idle at that moment: a keep-alive socket whose request was
+  // in flight would hold the drain (and the exit on SIGTERM) open until its keep-alive timeout.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (ctx.closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onClose', async () => {
     clearInterval(pruner);
     await committer.idle();
@@ -157,4 +167,22 @@ function installErrorHandling(app: FastifyInstance, metrics: Metrics): void {
     metrics.requestErrors.inc({ code: 'not_found' });
     return reply.code(404).send({ code: 'not_found', message: REQUEST_ERRORS.not_found.message });
   });
+}
+
+/**
+ * Answers requests Node's HTTP parser refuses before Fastify sees them (a malformed
+ * Content-Length, Content-Length with Transfer-Encoding, oversized headers) with a registry
+ * body, like every other error; Fastify's default answer has no `code`.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket, metrics: Metrics) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  metrics.requestErrors.inc({ code: 'bad_request' });
+  if (socket.writable) {
+    const body = JSON.stringify(new SpoorError('bad_request').toBody());
+    socket.write(
+      'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n' +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -5,13 +5,15 @@ import { formatPath } from './json-guard.js';
 import { MAX_ID_LENGTH } from './limits.js';
 
 /** An identifier value: a non-empty string, or a number (normalised to its decimal string). */
-export const IdSchema = z.union([z.string().min(1).max(MAX_ID_LENGTH), z.number().finite()]);
+export const IdSchema = z
+  .union([z.string().min(1).max(MAX_ID_LENGTH), z.number().finite()])
+  .meta({ id: 'Id' });
 
 /** An ISO-8601 date-time with a `Z` or numeric offset. */
-export const DateTimeSchema = z.iso.datetime({ offset: true });
+export const DateTimeSchema = z.iso.datetime({ offset: true }).meta({ id: 'DateTime' });
 
 /** A free-form JSON object: `properties` and `traits`. */
-export const JsonObjectSchema = z.record(z.string(), z.unknown());
+export const JsonObjectSchema = z.record(z.string(), z.unknown()).meta({ id: 'JsonObject' });
 
 /** Identity type names: lower snake case, as configured on the collector. */
 export const IdentityTypeSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
@@ -21,19 +23,21 @@ export const IdentityTypeSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
  * `{ wechat_openid: 'o6_bm…', phone: '+8613800000000' }`. The collector accepts only the types
  * its deployment configures; `user_id` and `anonymous_id` travel in their own fields.
  */
-export const IdentitiesSchema = z.record(IdentityTypeSchema, IdSchema);
+export const IdentitiesSchema = z.record(IdentityTypeSchema, IdSchema).meta({ id: 'Identities' });
 
 /**
  * Spoor extension carried by identify: profile operations besides `traits` (which are `set`).
  * `union` appends only values the list does not already hold.
  */
-export const OperationsSchema = z.strictObject({
-  setOnce: JsonObjectSchema.optional(),
-  increment: z.record(z.string(), z.number().finite()).optional(),
-  append: z.record(z.string(), z.array(z.unknown())).optional(),
-  union: z.record(z.string(), z.array(z.unknown())).optional(),
-  unset: z.array(z.string().min(1)).optional(),
-});
+export const OperationsSchema = z
+  .strictObject({
+    setOnce: JsonObjectSchema.optional(),
+    increment: z.record(z.string(), z.number().finite()).optional(),
+    append: z.record(z.string(), z.array(z.unknown())).optional(),
+    union: z.record(z.string(), z.array(z.unknown())).optional(),
+    unset: z.array(z.string().min(1)).optional(),
+  })
+  .meta({ id: 'Operations' });
 
 const common = {
   messageId: z.string().min(1).max(MAX_ID_LENGTH).optional(),

@@ -7,14 +7,14 @@ import { BatchSchema, EventSchema } from './event.js';
  * forbidden keys) are described in `description`.
  */
 export function buildJsonSchemas(): Record<'event' | 'batch', unknown> {
-  const event = z.toJSONSchema(EventSchema, { io: 'input', unrepresentable: 'any' });
-  const batch = z.toJSONSchema(BatchSchema.extend({ batch: z.array(EventSchema) }), {
-    io: 'input',
-    unrepresentable: 'any',
-  });
+  const options = { io: 'input', unrepresentable: 'any' } as const;
+  const event = withIdentityRule(z.toJSONSchema(EventSchema, options));
+  const batch = z.toJSONSchema(BatchSchema.extend({ batch: z.array(EventSchema) }), options);
+  const items = (batch.properties as Record<string, { items: Record<string, unknown> }>)['batch'];
+  if (items) items.items = withIdentityRule(items.items);
   const note =
-    'An event needs userId, anonymousId or identities; it may be at most 32 KB of JSON, and no ' +
-    'key may be __proto__, constructor or prototype (see the README for all limits).';
+    'An event may be at most 32 KB of JSON, nested at most 16 levels, and no key may be ' +
+    '__proto__, constructor or prototype (see the README for all limits).';
   return {
     event: {
       $id: 'https://spoor.dev/schemas/event.json',
@@ -28,5 +28,17 @@ export function buildJsonSchemas(): Record<'event' | 'batch', unknown> {
       description: note,
       ...batch,
     },
+  };
+}
+
+/** The zod refinement "userId, anonymousId or a non-empty identities", spelt in JSON Schema. */
+function withIdentityRule<T extends Record<string, unknown>>(schema: T): T {
+  return {
+    ...schema,
+    anyOf: [
+      { required: ['userId'] },
+      { required: ['anonymousId'] },
+      { required: ['identities'], properties: { identities: { minProperties: 1 } } },
+    ],
   };
 }

@@ -90,9 +90,6 @@ export function prepareEvent(
     }
     input['type'] = req.pathType;
   }
-  // sentAt changes with every attempt, so it stays out of the fingerprint.
-  const sentAt = input['sentAt'];
-  if (sentAt !== undefined) input['sentAt'] = undefined;
   if (input['operations'] !== undefined && input['type'] !== 'identify')
     return reject(issue('operations_not_allowed', 'operations'));
 
@@ -112,11 +109,14 @@ export function prepareEvent(
     );
   }
 
+  // sentAt changes with every attempt, so it stays out of the fingerprint (once validated).
+  const sentAt = event.sentAt;
+  input['sentAt'] = undefined;
   const sentJson = JSON.stringify(input);
   const fingerprint = hash('sha1', sentJson, 'base64').slice(0, 16);
   const times = resolveTimes(
     event,
-    typeof sentAt === 'string' ? sentAt : req.batch?.sentAt,
+    sentAt ?? req.batch?.sentAt,
     req.receivedAt,
   );
   if (

@@ -1,0 +1,136 @@
+import { Agent, request } from 'node:http';
+import autocannon from 'autocannon';
+import { BATCH_SIZE } from './events.js';
+
+/**
+ * Closed-loop load with autocannon: `connections` clients each send the next body as soon as
+ * the previous answer arrives (or, with `overallRate`, up to a per-second quota). Every request
+ * carries a fresh body from `pool`. Rates count only 2xx answers.
+ */
+export async function runAutocannon({ url, auth, pool, connections, seconds, overallRate }) {
+  const acks = { ok: 0, bad: 0 };
+  const result = await autocannon({
+    url: `${url}/v1/batch`,
+    connections,
+    duration: seconds,
+    ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+        // autocannon copies the body into its request buffer at once, so the pool may reuse it.
+        setupRequest: (req) => ({ ...req, body: pool.nextBody() }),
+        onResponse: auth ? (status, body) => checkAck(acks, status, body) : undefined,
+      },
+    ],
+  });
+  const ok = result['2xx'];
+  return {
+    connections,
+    seconds: result.duration,
+    requests: ok,
+    eventsPerSec: (ok * BATCH_SIZE) / result.duration,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+    ),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    // Sent but never answered before autocannon stopped; the server may still have stored them.
+    abandoned: Math.max(0, result.requests.sent - result.requests.total - result.errors),
+    ...(auth ? { fullyAccepted: acks.ok, notFullyAccepted: acks.bad } : {}),
+  };
+}
+
+/**
+ * Open-loop load at a steady `rate` (requests/s): request i is due at start + i/rate whether
+ * or not earlier ones have been answered, and its latency counts from that due time, so a
+ * stalled server shows up in the percentiles instead of silently slowing the generator down.
+ * autocannon's `overallRate` instead lets each connection send its per-second quota at full
+ * speed and then idle, which measures bursts at the maximum rate rather than 70 % load.
+ */
+export async function runPaced({ url, auth, pool, rate, seconds, maxSockets }) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const target = new URL(`${url}/v1/batch`);
+  const total = Math.round(rate * seconds);
+  const latencies = [];
+  const statuses = {};
+  const acks = { ok: 0, bad: 0 };
+  let errors = 0;
+  let sent = 0;
+  let done = 0;
+  const start = performance.now();
+  await new Promise((resolve) => {
+    const send = (due) => {
+      // Copied: the pool reuses its buffers, and this one may wait in the agent's queue.
+      const body = Buffer.from(pool.nextBody());
+      const req = request(target, {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          authorization: auth,
+        },
+      });
+      const finish = () => {
+        if (++done === total) resolve();
+      };
+      req.on('response', (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          latencies.push(performance.now() - due);
+          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+          checkAck(acks, res.statusCode, Buffer.concat(chunks).toString());
+          finish();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        finish();
+      });
+      req.end(body);
+    };
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      for (; sent < due; sent++) send(start + (sent * 1000) / rate);
+      if (sent === total) clearInterval(timer);
+    }, 1);
+  });
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+  const ok = Object.entries(statuses).reduce((n, [s, c]) => n + (s.startsWith('2') ? c : 0), 0);
+  return {
+    rate,
+    seconds: round(elapsed),
+    requests: ok,
+    eventsPerSec: (ok * BATCH_SIZE) / seconds,
+    latencyMs: { p50: at(0.5), p99: at(0.99), max: round(latencies.at(-1)) },
+    statuses,
+    non2xx: total - ok - errors,
+    errors,
+    fullyAccepted: acks.ok,
+    notFullyAccepted: acks.bad,
+  };
+}
+
+/** Counts answers that acknowledged the whole batch as new (no rejections, no duplicates). */
+function checkAck(acks, status, body) {
+  let full = false;
+  if (status === 200) {
+    try {
+      const r = JSON.parse(body);
+      full = r.accepted === BATCH_SIZE && r.duplicates === 0 && r.rejected.length === 0;
+    } catch {
+      full = false;
+    }
+  }
+  if (full) acks.ok++;
+  else acks.bad++;
+}
+
+const round = (n) => (n === undefined ? null : Math.round(n * 100) / 100);

@@ -1,0 +1,232 @@
+// `pnpm bench`: the collector's ingest throughput and latency against the limits of this
+// machine. Each server runs in its own child process; the load generator runs here.
+// Environment: BENCH_DURATION (s per measured run, default 10), BENCH_WARMUP (s, default 3),
+// BENCH_CONNECTIONS (skips the connection probe), BENCH_PROFILE=1 (CPU-profiles the collector).
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { startChild } from './child.js';
+import { BATCH_SIZE, createBodyPool } from './events.js';
+import { runAutocannon, runPaced } from './load.js';
+import { summarizeProfile } from './profile-summary.js';
+import { describeMachine, evaluate, formatTable } from './report.js';
+
+const DURATION = positive('BENCH_DURATION', 10);
+const WARMUP = positive('BENCH_WARMUP', 3);
+const FIXED_CONNECTIONS = process.env.BENCH_CONNECTIONS
+  ? positive('BENCH_CONNECTIONS', 16)
+  : undefined;
+const PROBE_CONNECTIONS = [8, 16, 32];
+const HTTP_LIMIT_CONNECTIONS = FIXED_CONNECTIONS ?? 16;
+const WRITE_KEY = 'bench_write_key';
+const AUTH = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+const RESULTS_DIR = new URL('./results/', import.meta.url);
+
+const log = (...args) => console.log(...args);
+
+async function main() {
+  const machine = describeMachine();
+  log(
+    `spoor ingest benchmark — ${machine.nproc} cores (nproc), ${machine.cpu}, node ${machine.node}`,
+  );
+  log(`load average at start: ${machine.loadAverage.join(' ')}; ${DURATION} s per run\n`);
+  const pool = createBodyPool(64);
+  log(`batches of ${BATCH_SIZE} events, ~${pool.eventBytes} B per event, ~${pool.bodyBytes} B per body; fresh UUID messageIds in every body\n`);
+
+  const limitHttp = await measureHttpLimit(pool);
+  const limitSqlite = await measureSqliteLimit();
+  const { collector, verification, profiles } = await measureCollector(pool);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: describeMachine().loadAverage },
+    settings: { durationSeconds: DURATION, warmupSeconds: WARMUP, batchSize: BATCH_SIZE },
+    events: { bytesPerEvent: pool.eventBytes, bytesPerBody: pool.bodyBytes },
+    limitHttp,
+    limitSqlite,
+    collector,
+    verification,
+  };
+  const verdicts = evaluate(results);
+  Object.assign(results, verdicts);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(new URL('ingest.json', RESULTS_DIR), `${JSON.stringify(results, null, 2)}\n`);
+
+  for (const lines of profiles) log(`\n${lines.join('\n')}`);
+  log(`\n${formatTable(results, verdicts)}\n`);
+  log(`load average at end: ${results.machine.loadAverageAtEnd.join(' ')}`);
+  log('results written to bench/results/ingest.json');
+  if (!verification.ok) {
+    // Figures measured while events went missing (or appeared from nowhere) mean nothing.
+    console.error(`\nverification failed: ${verification.problems.join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+async function measureHttpLimit(pool) {
+  log(`limit A: bare Fastify route, JSON.parse, ${HTTP_LIMIT_CONNECTIONS} connections`);
+  const server = startChild('./bare-server.js');
+  try {
+    const { url } = await server.next('ready');
+    await runAutocannon({ url, pool, connections: HTTP_LIMIT_CONNECTIONS, seconds: WARMUP });
+    const run = await runAutocannon({
+      url,
+      pool,
+      connections: HTTP_LIMIT_CONNECTIONS,
+      seconds: DURATION,
+    });
+    server.send({ type: 'close' });
+    await server.next('closed');
+    if (run.non2xx + run.errors > 0) throw new Error(`bare server: ${JSON.stringify(run)}`);
+    log(`  ${fmt(run.eventsPerSec)} events/s (p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms)\n`);
+    return run;
+  } finally {
+    server.kill();
+  }
+}
+
+async function measureSqliteLimit() {
+  // Enough rows to take a few seconds, so the commit's fsync is a small part of the figure.
+  const rows = Math.max(50_000, 20_000 * DURATION);
+  log(`limit B: raw better-sqlite3 insert, ${fmt(rows)} rows in one transaction, WAL, synchronous=FULL`);
+  const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-sqlite-'));
+  const child = startChild('./sqlite-insert.js', [dir, String(rows)]);
+  try {
+    const result = await child.next('result');
+    await child.finished();
+    log(`  ${fmt(result.eventsPerSec)} events/s (${result.seconds.toFixed(2)} s, ~${result.payloadBytes} B payload)\n`);
+    return result;
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureCollector(pool) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'spoor-bench-collector-'));
+  const profileDir = fileURLToPath(new URL(`profile-${Date.now()}/`, RESULTS_DIR));
+  const execArgv = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+    : [];
+  const server = startChild('./collector-server.js', [dataDir, WRITE_KEY], execArgv);
+  try {
+    const { url } = await server.next('ready');
+    const load = { url, auth: AUTH, pool };
+    const stats = async () => (server.send({ type: 'stats' }), server.next('stats'));
+    log('collector: buildCollector, sqliteSync full, fresh data dir');
+
+    // Every run against this collector, so the check at the end covers all it acknowledged.
+    const runs = [];
+    const measure = async (run) => {
+      const before = await stats();
+      const result = await run;
+      runs.push(result);
+      result.cpu = cpuShare(before, await stats(), result.seconds);
+      return result;
+    };
+
+    let connections = FIXED_CONNECTIONS;
+    const probes = [];
+    if (connections === undefined) {
+      // The probe doubles as warm-up (JIT, user-agent cache, SQLite pages).
+      for (const c of PROBE_CONNECTIONS) {
+        const run = await measure(runAutocannon({ ...load, connections: c, seconds: WARMUP }));
+        probes.push({ connections: c, eventsPerSec: run.eventsPerSec, p99: run.latencyMs.p99 });
+        log(`  probe ${c} connections: ${fmt(run.eventsPerSec)} events/s, p99 ${run.latencyMs.p99} ms`);
+      }
+      // The fewest connections within 5 % of the best rate: more only add queueing latency.
+      const best = Math.max(...probes.map((p) => p.eventsPerSec));
+      connections = probes.find((p) => p.eventsPerSec >= 0.95 * best).connections;
+    } else {
+      await measure(runAutocannon({ ...load, connections, seconds: WARMUP }));
+    }
+
+    const max = await measure(runAutocannon({ ...load, connections, seconds: DURATION }));
+    log(`  max rate, ${connections} connections: ${fmt(max.eventsPerSec)} events/s, p50 ${max.latencyMs.p50} ms, p99 ${max.latencyMs.p99} ms`);
+    log(`    collector CPU in cores: main thread ${max.cpu.main}, storage worker ${max.cpu.store}, other threads ${max.cpu.other}; main event loop ${max.cpu.eventLoop} busy`);
+    if (max.non2xx + max.errors + max.timeouts > 0)
+      log(`    non-2xx ${max.non2xx} ${JSON.stringify(max.statuses)}, errors ${max.errors}, timeouts ${max.timeouts}`);
+
+    const rate = Math.max(1, Math.round((0.7 * max.eventsPerSec) / BATCH_SIZE));
+    const autocannon70 = await measure(
+      runAutocannon({ ...load, connections, seconds: DURATION, overallRate: rate }),
+    );
+    log(`  70 % (${rate} req/s), autocannon overallRate: p50 ${autocannon70.latencyMs.p50} ms, p99 ${autocannon70.latencyMs.p99} ms`);
+    const paced = await measure(
+      runPaced({ ...load, rate, seconds: DURATION, maxSockets: 4 * connections }),
+    );
+    log(`  70 % (${rate} req/s), paced open loop: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, ${fmt(paced.eventsPerSec)} events/s`);
+
+    server.send({ type: 'close' });
+    const { acked } = await server.next('closed');
+    await server.finished();
+    const verification = verify(dataDir, acked, runs);
+    log(`  verification: ${verification.ok ? 'ok' : 'FAILED'} — ${fmt(verification.stored)} events stored, ${fmt(verification.serverAckedEvents)} acknowledged\n`);
+    const profiles = process.env.BENCH_PROFILE
+      ? readdirSync(profileDir).map((f) => summarizeProfile(join(profileDir, f), 25))
+      : [];
+    return {
+      collector: { connections, probes, max, at70: { rate, paced, autocannon: autocannon70 } },
+      verification,
+      profiles,
+    };
+  } finally {
+    server.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads the closed database read-only and checks it against what was acknowledged: the server's
+ * count of accepted events must match exactly; the clients saw at most that many (autocannon
+ * drops requests still in flight when a run ends, which the server stores and acknowledges).
+ */
+function verify(dataDir, acked, runs) {
+  const db = new Database(join(dataDir, 'spoor.db'), { readonly: true, fileMustExist: true });
+  const stored = db.prepare('SELECT count(*) FROM events').pluck().get();
+  const distinct = db.prepare('SELECT count(*) FROM dedupe').pluck().get();
+  const payloadBytes = Math.round(db.prepare('SELECT avg(length(payload)) FROM events').pluck().get());
+  db.close();
+  const clientEvents = runs.reduce((n, r) => n + r.fullyAccepted * BATCH_SIZE, 0);
+  const problems = [];
+  if (stored !== acked.events) problems.push(`${stored} stored but ${acked.events} acknowledged`);
+  if (stored !== acked.requests * BATCH_SIZE)
+    problems.push(`${acked.requests} requests answered 200 but ${stored} events stored`);
+  if (distinct !== stored) problems.push(`${distinct} dedupe keys for ${stored} events`);
+  if (acked.duplicates > 0) problems.push(`${acked.duplicates} events were taken for duplicates`);
+  const notFull = runs.reduce((n, r) => n + r.notFullyAccepted, 0);
+  if (notFull > 0) problems.push(`${notFull} answers did not accept their whole batch`);
+  if (clientEvents > stored) problems.push(`clients saw ${clientEvents} accepted, ${stored} stored`);
+  return {
+    ok: problems.length === 0,
+    problems,
+    stored,
+    serverAckedEvents: acked.events,
+    serverStatuses: acked.statuses,
+    storedPayloadBytes: payloadBytes,
+  };
+}
+
+/** Cores used per thread group over a run, from `stats` snapshots taken before and after. */
+function cpuShare(before, after, seconds) {
+  const share = (k) => Math.round(((after.cpu[k] - before.cpu[k]) / seconds) * 100) / 100;
+  const eventLoop = `${Math.round(after.loop * 100)} %`;
+  return { main: share('main'), store: share('store'), other: share('other'), eventLoop };
+}
+
+function positive(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+const fmt = (v) => Math.round(v).toLocaleString('en-US');
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
