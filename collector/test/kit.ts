@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildCollector, type CollectorOptions } from '../src/index.js';
 
 /** A collector under test with a fresh SQLite file in its own temporary directory. */
@@ -85,8 +85,9 @@ export async function storedEvents(
   const all: { seq: number; source: string; event: Record<string, unknown> }[] = [];
   let cursor: string | null = null;
   do {
-    const res = await c.app.inject({
-      url: `/v1/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+    const url = `/v1/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
+    const res: LightMyRequestResponse = await c.app.inject({
+      url,
       headers: { authorization: c.bearer },
     });
     const body = res.json<{ data: typeof all; next: string | null }>();
@@ -204,4 +205,62 @@ export async function postBatch(
 /** A temporary directory; remove it with `rmSync(dir, { recursive: true, force: true })`. */
 export function tempDir(prefix = 'spoor-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** One batch streamed by {@link streamBatches}, and what became of it. */
+export interface StreamedBatch {
+  ids: string[];
+  events: Record<string, unknown>[];
+  state: 'in-flight' | 'acknowledged' | 'failed';
+  status?: number;
+  body?: Record<string, unknown>;
+  retryAfter?: string | null;
+  /** Sent after `signalled()` first returned true. */
+  afterSignal: boolean;
+}
+
+/**
+ * Streams batches of `batchSize` unique events from `senders` concurrent senders, appending each
+ * to `batches` as it is sent. `onAck` runs synchronously in the continuation of every 200, so a
+ * test can signal a child collector while the other senders' requests are still in flight. A
+ * sender stops once `done` returns true for its last batch.
+ */
+export async function streamBatches(
+  url: string,
+  writeKey: string,
+  batches: StreamedBatch[],
+  options: {
+    senders: number;
+    batchSize: number;
+    onAck: (acknowledgedEvents: number) => void;
+    done: (last: StreamedBatch) => boolean;
+    signalled: () => boolean;
+  },
+): Promise<void> {
+  let acknowledged = 0;
+  const sender = async () => {
+    for (;;) {
+      const events = Array.from({ length: options.batchSize }, () => trackEvent());
+      const ids = events.map((e) => e['messageId'] as string);
+      const sent: StreamedBatch = {
+        ids,
+        events,
+        state: 'in-flight',
+        afterSignal: options.signalled(),
+      };
+      batches.push(sent);
+      try {
+        const res = await postBatch(url, writeKey, events);
+        sent.status = res.status;
+        sent.body = res.body;
+        sent.retryAfter = res.headers.get('retry-after');
+        sent.state = res.status === 200 ? 'acknowledged' : 'failed';
+        if (res.status === 200) options.onAck((acknowledged += options.batchSize));
+      } catch {
+        sent.state = 'failed';
+      }
+      if (options.done(sent)) return;
+    }
+  };
+  await Promise.all(Array.from({ length: options.senders }, sender));
 }

@@ -83,6 +83,7 @@ export class Forwarder {
   }
 
   private _idle(ms: number, wakeable = true): Promise<void> {
+    if (this._abort.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this._wake = this._wake.filter((w) => w !== done);

@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SqliteOptions } from './sqlite-core.js';
-import type { WorkerCall, WorkerReply } from './sqlite-worker.js';
-import type { EventStore } from './types.js';
+import { packRows } from './row-codec.js';
+import type { PackedCommit, WorkerCall, WorkerReply } from './sqlite-worker.js';
+import type { CommitResult, EventStore } from './types.js';
 
 /** The database file's name inside the data directory. */
 export const DB_FILE = 'spoor.db';
@@ -50,21 +51,28 @@ export async function openSqliteStore(options: {
   worker.on('exit', (code) => fail(new Error(`The storage worker exited (code ${code})`)));
   await ready;
 
-  function call<M extends Method>(
-    method: M,
-    ...args: Parameters<EventStore[M]>
-  ): ReturnType<EventStore[M]> {
-    if (failure) return Promise.reject(failure) as ReturnType<EventStore[M]>;
+  function send(method: Method, args: unknown[], transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, method, args } satisfies WorkerCall);
-    }) as ReturnType<EventStore[M]>;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args } satisfies WorkerCall, transfer);
+    });
   }
+  const call = <M extends Method>(method: M, ...args: Parameters<EventStore[M]>) =>
+    send(method, args) as ReturnType<EventStore[M]>;
 
   let closing: Promise<void> | null = null;
   return {
-    commit: (batch) => call('commit', batch),
+    commit: (batch) => {
+      const rows = packRows(batch.rows);
+      const packed: PackedCommit = { rows, rejections: batch.rejections };
+      return send(
+        'commit',
+        [packed],
+        [rows.lengths.buffer, rows.numbers.buffer],
+      ) as Promise<CommitResult>;
+    },
     listEvents: (query) => call('listEvents', query),
     listRejections: (query) => call('listRejections', query),
     readOutbox: (after, limit) => call('readOutbox', after, limit),
@@ -73,11 +81,12 @@ export async function openSqliteStore(options: {
     lastSeq: () => call('lastSeq'),
     pruneDedupe: (before) => call('pruneDedupe', before),
     close: () => {
-      closing ??= failure
-        ? worker.terminate().then(() => undefined)
-        : call('close').then(
-            () => new Promise<void>((resolve) => worker.once('exit', () => resolve())),
-          );
+      if (closing) return closing;
+      if (failure) return (closing = worker.terminate().then(() => undefined));
+      // Listen before asking: a worker that exits right after replying has its reply drained and
+      // 'exit' emitted in one tick, before a listener added in the reply's `then` would exist.
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      closing = call('close').then(() => exited);
       return closing;
     },
   };
