@@ -8,10 +8,11 @@ import { buildCollector } from '@spoor/collector';
 const [dataDir, writeKey] = process.argv.slice(2);
 if (!dataDir || !writeKey) throw new Error('usage: collector-server.js <dataDir> <writeKey>');
 
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const app = buildCollector({
   dataDir,
   writeKeys: [{ key: writeKey, source: 'web', origins: null }],
-  adminToken: 'bench-admin-token-0123456789',
+  adminToken: ADMIN_TOKEN,
   logger: false,
   sqliteSync: 'full',
 });
@@ -43,7 +44,15 @@ process.on('message', (message) => {
     const now = performance.eventLoopUtilization();
     const loop = performance.eventLoopUtilization(now, elu).utilization;
     elu = now;
-    process.send({ type: 'stats', acked: structuredClone(acked), loop, cpu: threadCpu() });
+    void commitStats().then((commits) =>
+      process.send({
+        type: 'stats',
+        acked: structuredClone(acked),
+        loop,
+        cpu: threadCpu(),
+        commits,
+      }),
+    );
   } else if (message.type === 'close') {
     void app.close().then(() => {
       process.send({ type: 'closed', acked }, () => process.disconnect());
@@ -51,13 +60,24 @@ process.on('message', (message) => {
   }
 });
 
+/** Transactions and rows committed so far, from the collector's own Prometheus histogram. */
+async function commitStats() {
+  const res = await app.inject({
+    url: '/metrics',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  const value = (name) =>
+    Number(new RegExp(`^${name}(?:{[^}]*})? (\\S+)$`, 'm').exec(res.body)?.[1] ?? NaN);
+  return { count: value('spoor_commit_rows_count'), rows: value('spoor_commit_rows_sum') };
+}
+
 function threadIds() {
   return readdirSync('/proc/self/task').map(Number);
 }
 
 /** CPU seconds per thread, grouped into the main thread, the store's worker and the rest. */
 function threadCpu() {
-  const out = { main: 0, store: 0, other: 0 };
+  const out = { main: 0, store: 0, other: 0, storeThreads: storeThreads.size };
   for (const tid of threadIds()) {
     let stat;
     try {

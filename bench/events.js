@@ -70,7 +70,8 @@ function createRandom(seed) {
   };
   const pick = (list) => list[Math.floor(next() * list.length)];
   const hex = (n) => Array.from({ length: n }, () => Math.floor(next() * 16).toString(16)).join('');
-  const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
+  const uuid = () =>
+    `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
   return { next, pick, uuid };
 }
 

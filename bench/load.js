@@ -13,6 +13,8 @@ export async function runAutocannon({ url, auth, pool, connections, seconds, ove
     url: `${url}/v1/batch`,
     connections,
     duration: seconds,
+    // autocannon's coordinated-omission correction assumes an interval of ceil(1 / rate) ms,
+    // i.e. 1 ms, and would pad every slow answer with synthetic 1 ms steps: keep raw latencies.
     ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
     requests: [
       {
@@ -39,7 +41,7 @@ export async function runAutocannon({ url, auth, pool, connections, seconds, ove
     timeouts: result.timeouts,
     // Sent but never answered before autocannon stopped; the server may still have stored them.
     abandoned: Math.max(0, result.requests.sent - result.requests.total - result.errors),
-    ...(auth ? { fullyAccepted: acks.ok, notFullyAccepted: acks.bad } : {}),
+    ...(auth ? { fullyAccepted: acks.ok, partiallyAccepted: acks.bad } : {}),
   };
 }
 
@@ -102,7 +104,8 @@ export async function runPaced({ url, auth, pool, rate, seconds, maxSockets }) {
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+  const at = (q) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
   const ok = Object.entries(statuses).reduce((n, [s, c]) => n + (s.startsWith('2') ? c : 0), 0);
   return {
     rate,
@@ -114,23 +117,27 @@ export async function runPaced({ url, auth, pool, rate, seconds, maxSockets }) {
     non2xx: total - ok - errors,
     errors,
     fullyAccepted: acks.ok,
-    notFullyAccepted: acks.bad,
+    partiallyAccepted: acks.bad,
   };
 }
 
-/** Counts answers that acknowledged the whole batch as new (no rejections, no duplicates). */
+/**
+ * Sorts 200 answers into those that stored the whole batch as new and the rest (rejections or
+ * duplicates: the harness or the collector is broken). Other statuses are counted by status.
+ */
 function checkAck(acks, status, body) {
-  let full = false;
-  if (status === 200) {
-    try {
-      const r = JSON.parse(body);
-      full = r.accepted === BATCH_SIZE && r.duplicates === 0 && r.rejected.length === 0;
-    } catch {
-      full = false;
-    }
-  }
-  if (full) acks.ok++;
+  if (status !== 200) return;
+  if (storedWholeBatch(body)) acks.ok++;
   else acks.bad++;
+}
+
+function storedWholeBatch(body) {
+  try {
+    const r = JSON.parse(body);
+    return r.accepted === BATCH_SIZE && r.duplicates === 0 && r.rejected.length === 0;
+  } catch {
+    return false;
+  }
 }
 
 const round = (n) => (n === undefined ? null : Math.round(n * 100) / 100);

@@ -14,6 +14,7 @@ export function summarizeProfile(file, top = 20) {
   });
   const functions = new Map();
   const packages = new Map();
+  const lines = new Map();
   let total = 0;
   let idle = 0;
   for (const [id, us] of selfUs) {
@@ -26,6 +27,14 @@ export function summarizeProfile(file, top = 20) {
     const where = f.url ? `${shortUrl(f.url)}:${f.lineNumber + 1}` : '';
     const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
     functions.set(key, (functions.get(key) ?? 0) + us);
+    // Line ticks show which statement of a function the self time belongs to (inlined
+    // builtins such as JSON.stringify are charged to the line that calls them).
+    const node = byId.get(id);
+    const ticks = (node.positionTicks ?? []).reduce((n, t) => n + t.ticks, 0);
+    for (const t of node.positionTicks ?? []) {
+      const line = `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}:${t.line}`;
+      lines.set(line, (lines.get(line) ?? 0) + (us * t.ticks) / ticks);
+    }
     const pkg = packageOf(f);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
   }
@@ -41,6 +50,8 @@ export function summarizeProfile(file, top = 20) {
     ...rank(packages, 12),
     ` self time by function (top ${top}):`,
     ...rank(functions, top),
+    ' self time by source line (top 15):',
+    ...rank(lines, 15),
   ];
 }
 

@@ -2,6 +2,8 @@
 // machine. Each server runs in its own child process; the load generator runs here.
 // Environment: BENCH_DURATION (s per measured run, default 10), BENCH_WARMUP (s, default 3),
 // BENCH_CONNECTIONS (skips the connection probe), BENCH_PROFILE=1 (CPU-profiles the collector).
+// Exit code 0 whether or not the targets are met: the benchmark reports, it does not gate. It
+// is non-zero only when the benchmark breaks, or when stored and acknowledged events disagree.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ const WARMUP = positive('BENCH_WARMUP', 3);
 const FIXED_CONNECTIONS = process.env.BENCH_CONNECTIONS
   ? positive('BENCH_CONNECTIONS', 16)
   : undefined;
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const PROBE_CONNECTIONS = [8, 16, 32];
 const HTTP_LIMIT_CONNECTIONS = FIXED_CONNECTIONS ?? 16;
 const WRITE_KEY = 'bench_write_key';
@@ -33,7 +36,9 @@ async function main() {
   );
   log(`load average at start: ${machine.loadAverage.join(' ')}; ${DURATION} s per run\n`);
   const pool = createBodyPool(64);
-  log(`batches of ${BATCH_SIZE} events, ~${pool.eventBytes} B per event, ~${pool.bodyBytes} B per body; fresh UUID messageIds in every body\n`);
+  log(
+    `batches of ${BATCH_SIZE} events, ~${pool.eventBytes} B per event, ~${pool.bodyBytes} B per body; fresh UUID messageIds in every body\n`,
+  );
 
   const limitHttp = await measureHttpLimit(pool);
   const limitSqlite = await measureSqliteLimit();
@@ -80,7 +85,9 @@ async function measureHttpLimit(pool) {
     server.send({ type: 'close' });
     await server.next('closed');
     if (run.non2xx + run.errors > 0) throw new Error(`bare server: ${JSON.stringify(run)}`);
-    log(`  ${fmt(run.eventsPerSec)} events/s (p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms)\n`);
+    log(
+      `  ${fmt(run.eventsPerSec)} events/s (p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms)\n`,
+    );
     return run;
   } finally {
     server.kill();
@@ -89,14 +96,21 @@ async function measureHttpLimit(pool) {
 
 async function measureSqliteLimit() {
   // Enough rows to take a few seconds, so the commit's fsync is a small part of the figure.
-  const rows = Math.max(50_000, 20_000 * DURATION);
-  log(`limit B: raw better-sqlite3 insert, ${fmt(rows)} rows in one transaction, WAL, synchronous=FULL`);
+  const rows = Math.max(50_000, 15_000 * DURATION);
+  log(
+    `limit B: raw better-sqlite3 insert, ${fmt(rows)} rows in one transaction, WAL, synchronous=FULL`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-sqlite-'));
   const child = startChild('./sqlite-insert.js', [dir, String(rows)]);
   try {
     const result = await child.next('result');
     await child.finished();
-    log(`  ${fmt(result.eventsPerSec)} events/s (${result.seconds.toFixed(2)} s, ~${result.payloadBytes} B payload)\n`);
+    log(
+      `  ${fmt(result.eventsPerSec)} events/s (${result.seconds.toFixed(2)} s, ~${result.payloadBytes} B payload)`,
+    );
+    log(
+      `  for reference, commits of ${result.grouped.rowsPerCommit} rows: ${fmt(result.grouped.eventsPerSec)} events/s\n`,
+    );
     return result;
   } finally {
     child.kill();
@@ -107,14 +121,15 @@ async function measureSqliteLimit() {
 async function measureCollector(pool) {
   const dataDir = mkdtempSync(join(tmpdir(), 'spoor-bench-collector-'));
   const profileDir = fileURLToPath(new URL(`profile-${Date.now()}/`, RESULTS_DIR));
-  const execArgv = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
-    : [];
+  const execArgv = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const server = startChild('./collector-server.js', [dataDir, WRITE_KEY], execArgv);
   try {
     const { url } = await server.next('ready');
     const load = { url, auth: AUTH, pool };
-    const stats = async () => (server.send({ type: 'stats' }), server.next('stats'));
+    const stats = () => {
+      server.send({ type: 'stats' });
+      return server.next('stats');
+    };
     log('collector: buildCollector, sqliteSync full, fresh data dir');
 
     // Every run against this collector, so the check at the end covers all it acknowledged.
@@ -123,7 +138,7 @@ async function measureCollector(pool) {
       const before = await stats();
       const result = await run;
       runs.push(result);
-      result.cpu = cpuShare(before, await stats(), result.seconds);
+      result.collector = usage(before, await stats(), result.seconds);
       return result;
     };
 
@@ -134,7 +149,9 @@ async function measureCollector(pool) {
       for (const c of PROBE_CONNECTIONS) {
         const run = await measure(runAutocannon({ ...load, connections: c, seconds: WARMUP }));
         probes.push({ connections: c, eventsPerSec: run.eventsPerSec, p99: run.latencyMs.p99 });
-        log(`  probe ${c} connections: ${fmt(run.eventsPerSec)} events/s, p99 ${run.latencyMs.p99} ms`);
+        log(
+          `  probe ${c} connections: ${fmt(run.eventsPerSec)} events/s, p99 ${run.latencyMs.p99} ms`,
+        );
       }
       // The fewest connections within 5 % of the best rate: more only add queueing latency.
       const best = Math.max(...probes.map((p) => p.eventsPerSec));
@@ -144,27 +161,40 @@ async function measureCollector(pool) {
     }
 
     const max = await measure(runAutocannon({ ...load, connections, seconds: DURATION }));
-    log(`  max rate, ${connections} connections: ${fmt(max.eventsPerSec)} events/s, p50 ${max.latencyMs.p50} ms, p99 ${max.latencyMs.p99} ms`);
-    log(`    collector CPU in cores: main thread ${max.cpu.main}, storage worker ${max.cpu.store}, other threads ${max.cpu.other}; main event loop ${max.cpu.eventLoop} busy`);
+    log(
+      `  max rate, ${connections} connections: ${fmt(max.eventsPerSec)} events/s, p50 ${max.latencyMs.p50} ms, p99 ${max.latencyMs.p99} ms`,
+    );
+    const { cores, mainEventLoopBusy, rowsPerCommit } = max.collector;
+    log(
+      `    collector CPU in cores: main thread ${cores.main}, storage worker ${cores.store}, other threads ${cores.other}; main event loop ${Math.round(mainEventLoopBusy * 100)} % busy; ${rowsPerCommit} rows per commit`,
+    );
     if (max.non2xx + max.errors + max.timeouts > 0)
-      log(`    non-2xx ${max.non2xx} ${JSON.stringify(max.statuses)}, errors ${max.errors}, timeouts ${max.timeouts}`);
+      log(
+        `    non-2xx ${max.non2xx} ${JSON.stringify(max.statuses)}, errors ${max.errors}, timeouts ${max.timeouts}`,
+      );
 
     const rate = Math.max(1, Math.round((0.7 * max.eventsPerSec) / BATCH_SIZE));
     const autocannon70 = await measure(
       runAutocannon({ ...load, connections, seconds: DURATION, overallRate: rate }),
     );
-    log(`  70 % (${rate} req/s), autocannon overallRate: p50 ${autocannon70.latencyMs.p50} ms, p99 ${autocannon70.latencyMs.p99} ms`);
+    log(
+      `  70 % (${rate} req/s), autocannon overallRate: p50 ${autocannon70.latencyMs.p50} ms, p99 ${autocannon70.latencyMs.p99} ms`,
+    );
     const paced = await measure(
       runPaced({ ...load, rate, seconds: DURATION, maxSockets: 4 * connections }),
     );
-    log(`  70 % (${rate} req/s), paced open loop: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, ${fmt(paced.eventsPerSec)} events/s`);
+    log(
+      `  70 % (${rate} req/s), paced open loop: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, ${fmt(paced.eventsPerSec)} events/s`,
+    );
 
     server.send({ type: 'close' });
     const { acked } = await server.next('closed');
     await server.finished();
     const verification = verify(dataDir, acked, runs);
-    log(`  verification: ${verification.ok ? 'ok' : 'FAILED'} — ${fmt(verification.stored)} events stored, ${fmt(verification.serverAckedEvents)} acknowledged\n`);
-    const profiles = process.env.BENCH_PROFILE
+    log(
+      `  verification: ${verification.ok ? 'ok' : 'FAILED'} — ${fmt(verification.stored)} events stored, ${fmt(verification.serverAckedEvents)} acknowledged\n`,
+    );
+    const profiles = PROFILE
       ? readdirSync(profileDir).map((f) => summarizeProfile(join(profileDir, f), 25))
       : [];
     return {
@@ -187,7 +217,9 @@ function verify(dataDir, acked, runs) {
   const db = new Database(join(dataDir, 'spoor.db'), { readonly: true, fileMustExist: true });
   const stored = db.prepare('SELECT count(*) FROM events').pluck().get();
   const distinct = db.prepare('SELECT count(*) FROM dedupe').pluck().get();
-  const payloadBytes = Math.round(db.prepare('SELECT avg(length(payload)) FROM events').pluck().get());
+  const payloadBytes = Math.round(
+    db.prepare('SELECT avg(length(payload)) FROM events').pluck().get(),
+  );
   db.close();
   const clientEvents = runs.reduce((n, r) => n + r.fullyAccepted * BATCH_SIZE, 0);
   const problems = [];
@@ -196,9 +228,10 @@ function verify(dataDir, acked, runs) {
     problems.push(`${acked.requests} requests answered 200 but ${stored} events stored`);
   if (distinct !== stored) problems.push(`${distinct} dedupe keys for ${stored} events`);
   if (acked.duplicates > 0) problems.push(`${acked.duplicates} events were taken for duplicates`);
-  const notFull = runs.reduce((n, r) => n + r.notFullyAccepted, 0);
-  if (notFull > 0) problems.push(`${notFull} answers did not accept their whole batch`);
-  if (clientEvents > stored) problems.push(`clients saw ${clientEvents} accepted, ${stored} stored`);
+  const partial = runs.reduce((n, r) => n + r.partiallyAccepted, 0);
+  if (partial > 0) problems.push(`${partial} answers with 200 did not store their whole batch`);
+  if (clientEvents > stored)
+    problems.push(`clients saw ${clientEvents} accepted, ${stored} stored`);
   return {
     ok: problems.length === 0,
     problems,
@@ -209,11 +242,17 @@ function verify(dataDir, acked, runs) {
   };
 }
 
-/** Cores used per thread group over a run, from `stats` snapshots taken before and after. */
-function cpuShare(before, after, seconds) {
+/** Where the collector's time went over a run, from `stats` snapshots before and after it. */
+function usage(before, after, seconds) {
   const share = (k) => Math.round(((after.cpu[k] - before.cpu[k]) / seconds) * 100) / 100;
-  const eventLoop = `${Math.round(after.loop * 100)} %`;
-  return { main: share('main'), store: share('store'), other: share('other'), eventLoop };
+  const commits = after.commits.count - before.commits.count;
+  return {
+    cores: { main: share('main'), store: share('store'), other: share('other') },
+    mainEventLoopBusy: Math.round(after.loop * 100) / 100,
+    commits,
+    rowsPerCommit:
+      commits > 0 ? Math.round((after.commits.rows - before.commits.rows) / commits) : 0,
+  };
 }
 
 function positive(name, fallback) {

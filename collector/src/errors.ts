@@ -15,6 +15,8 @@ export class SpoorError extends Error {
     readonly rejected?: RejectedEvent[],
     /** Seconds a client should wait before retrying (503 answers). */
     readonly retryAfter?: number,
+    /** All refused events when `rejected` lists only the first ones. */
+    readonly rejectedCount?: number,
   ) {
     super(message);
     this.name = 'SpoorError';
@@ -24,7 +26,10 @@ export class SpoorError extends Error {
   /** The JSON body sent to the client. */
   toBody(): ErrorBody {
     const body: ErrorBody = { code: this.code, message: this.message };
-    if (this.rejected) body.rejected = this.rejected;
+    if (this.rejected) {
+      body.rejected = this.rejected;
+      body.rejectedCount = this.rejectedCount ?? this.rejected.length;
+    }
     return body;
   }
 }

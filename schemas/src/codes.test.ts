@@ -5,7 +5,10 @@ import { EVENT_ERRORS, REQUEST_ERRORS } from './codes.js';
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 const documented = (section: string) => {
   const body = doc.split(`## ${section}`)[1]?.split('\n## ')[0] ?? '';
-  return [...body.matchAll(/^\| `([a-z0-9_]+)`\s*\|(?:\s*(\d{3})\s*\|)?/gm)].map((m) => [m[1], m[2]]);
+  return [...body.matchAll(/^\| `([a-z0-9_]+)`\s*\|(?:\s*(\d{3})\s*\|)?/gm)].map((m) => [
+    m[1],
+    m[2],
+  ]);
 };
 
 describe('error code registry', () => {

@@ -67,7 +67,9 @@ export type EventErrorCode = keyof typeof EVENT_ERRORS;
 export interface ErrorBody {
   code: RequestErrorCode;
   message: string;
+  /** With `no_valid_events`: the first 100 refused events and the total. */
   rejected?: RejectedEvent[];
+  rejectedCount?: number;
 }
 
 /** One issue found in an event: a code, where it is, and a human-readable message. */
@@ -92,7 +94,15 @@ export interface IngestResponse {
   accepted: number;
   /** Events already stored earlier under the same source and messageId, acknowledged again. */
   duplicates: number;
-  /** Duplicates whose payload differs from the stored one (the first one wins). */
+  /** Duplicates whose payload differs from the stored one (the first one wins); the first 100. */
   conflicts: { index: number; messageId: string }[];
+  /** All conflicts, listed or not. */
+  conflictCount: number;
+  /** Events refused, with the reasons; the first 100. */
   rejected: RejectedEvent[];
+  /** All refused events, listed or not. */
+  rejectedCount: number;
 }
+
+/** How many rejected events and conflicts a response lists (and the store keeps) per request. */
+export const MAX_LISTED_PER_REQUEST = 100;

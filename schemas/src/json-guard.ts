@@ -42,7 +42,7 @@ class Walker {
         }
         return Array.isArray(value) ? this._array(value, depth) : this._object(value, depth);
       default:
-        return this._issue('invalid_field', `A ${typeof value} is not a JSON value`);
+        return this._issue('invalid_field', `Values of type ${typeof value} are not JSON`);
     }
   }
 

@@ -4,8 +4,10 @@ export interface Limits {
   maxEventBytes: number;
   /** Maximum size of one request body after decompression (Segment: 500 KB). */
   maxBatchBytes: number;
-  /** Maximum nesting of objects and arrays below the event root. */
+  /** Maximum nesting of objects and arrays, counting the event object itself as level 1. */
   maxDepth: number;
+  /** Maximum number of events in one batch; bounds the work one request can cause. */
+  maxBatchEvents: number;
   /** Maximum number of object keys in one event, counted over all nesting levels. */
   maxKeys: number;
   /** Maximum number of elements in one array. */
@@ -19,6 +21,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxEventBytes: 32 * 1024,
   maxBatchBytes: 500 * 1024,
   maxDepth: 16,
+  maxBatchEvents: 2500,
   maxKeys: 1000,
   maxArrayLength: 1000,
   maxStringLength: 8192,

@@ -11,12 +11,15 @@ import {
 } from '@spoor/schemas';
 import type { EventRow } from '../store/types.js';
 import { correctTimestamp, parseTime } from './timestamps.js';
+import { assemblePayload, normalize, type ServerFields } from './normalize.js';
 import type { ParsedUserAgent } from './user-agent.js';
 
 /** What is common to every event of one request. */
 export interface RequestContext {
   source: string;
   receivedAt: number;
+  /** `receivedAt` as ISO-8601, formatted once per request. */
+  receivedAtIso?: string;
   /** The client address as Fastify sees it (respecting trustProxy). */
   ip: string;
   /** Set by the single-event endpoints (`/v1/track` …): the type the path implies. */
@@ -52,6 +55,7 @@ const issue = (
  * Turns one received event into a row to store, or into the reasons it is refused: bounds
  * check, schema validation, then normalisation (ids as strings, a messageId for events without
  * one, batch context merged) and enrichment (corrected timestamp, receipt time, IP, parsed UA).
+ * The event is serialised once: its normalised JSON is both fingerprinted and stored.
  */
 export function prepareEvent(
   raw: unknown,
@@ -63,7 +67,8 @@ export function prepareEvent(
   }
   const input = raw as Record<string, unknown>;
   // The write key authenticates the request; it is never stored, not even with a rejection.
-  if (input['writeKey'] !== undefined) input['writeKey'] = undefined;
+  // Deleted, not set to undefined: the guard below refuses undefined as a non-JSON value.
+  if (input['writeKey'] !== undefined) delete input['writeKey'];
   const sentMessageId = typeof input['messageId'] === 'string' ? input['messageId'] : null;
   const reject = (...errors: EventIssue[]): Prepared => ({
     ok: false,
@@ -109,97 +114,61 @@ export function prepareEvent(
     );
   }
 
-  // sentAt changes with every attempt, so it stays out of the fingerprint (once validated).
-  const sentAt = event.sentAt;
-  input['sentAt'] = undefined;
-  const sentJson = JSON.stringify(input);
-  const fingerprint = hash('sha1', sentJson, 'base64').slice(0, 16);
-  const times = resolveTimes(
-    event,
-    sentAt ?? req.batch?.sentAt,
-    req.receivedAt,
-  );
+  const sentAt = event.sentAt ?? req.batch?.sentAt;
+  const timestamp = correctTimestamp({
+    original: parseTime(event.originalTimestamp ?? event.timestamp),
+    sentAt: parseTime(sentAt),
+    receivedAt: req.receivedAt,
+  });
   if (
-    times.timestamp > req.receivedAt + settings.maxFutureMs ||
-    times.timestamp < req.receivedAt - settings.maxPastMs
+    timestamp > req.receivedAt + settings.maxFutureMs ||
+    timestamp < req.receivedAt - settings.maxPastMs
   ) {
+    const iso = new Date(timestamp).toISOString();
     return reject(
       issue(
         'timestamp_out_of_range',
         'timestamp',
-        `The corrected timestamp ${new Date(times.timestamp).toISOString()} is out of range`,
+        `The corrected timestamp ${iso} is out of range`,
       ),
     );
   }
 
-  const messageId = event.messageId ?? `spoor-${hash('sha1', sentJson, 'hex')}`;
-  const enriched = enrich(event, req, settings, messageId, times);
+  const normalized = normalize(event, req, settings);
+  const clientIp = 'ip' in (normalized['context'] as object);
+  const stable = JSON.stringify(normalized);
+  const digest = hash('sha1', stable, 'hex');
+  const fields: ServerFields = {
+    messageId: event.messageId ?? `spoor-${digest}`,
+    timestamp: new Date(timestamp).toISOString(),
+    receivedAt: (req.receivedAtIso ??= new Date(req.receivedAt).toISOString()),
+    sentAt,
+    ip: clientIp ? null : req.ip,
+  };
+  const payload = assemblePayload(stable, fields) ?? slowPayload(normalized, fields);
   return {
     ok: true,
     row: {
       source: req.source,
-      messageId,
-      fingerprint,
+      messageId: fields.messageId,
+      fingerprint: digest.slice(0, 16),
       type: event.type,
       name: nameOf(event),
-      anonymousId: (enriched['anonymousId'] as string | undefined) ?? null,
-      userId: (enriched['userId'] as string | undefined) ?? null,
-      timestamp: times.timestamp,
+      anonymousId: (normalized['anonymousId'] as string | undefined) ?? null,
+      userId: (normalized['userId'] as string | undefined) ?? null,
+      timestamp,
       receivedAt: req.receivedAt,
-      payload: JSON.stringify(enriched),
+      payload,
     },
   };
 }
 
-interface Times {
-  original: number | null;
-  sentAt: number | null;
-  timestamp: number;
-}
-
-function resolveTimes(event: SpoorEvent, sentAt: string | undefined, receivedAt: number): Times {
-  const original = parseTime(event.originalTimestamp ?? event.timestamp);
-  const sent = parseTime(sentAt);
-  return {
-    original,
-    sentAt: sent,
-    timestamp: correctTimestamp({ original, sentAt: sent, receivedAt }),
-  };
-}
-
-function enrich(
-  event: SpoorEvent,
-  req: RequestContext,
-  settings: PrepareSettings,
-  messageId: string,
-  times: Times,
-): Record<string, unknown> {
-  const context: Record<string, unknown> = { ...req.batch?.context, ...event.context };
-  context['ip'] ??= req.ip;
-  if (typeof context['userAgent'] === 'string') {
-    const ua = settings.parseUserAgent(context['userAgent']);
-    if (ua.browser) context['browser'] ??= ua.browser;
-    if (ua.os) context['os'] ??= ua.os;
-    if (ua.device)
-      context['device'] = { ...ua.device, ...(context['device'] as object | undefined) };
-  }
-  const out = { ...event, messageId, context } as Record<string, unknown>;
-  for (const key of ['userId', 'anonymousId', 'groupId', 'previousId'] as const) {
-    if (typeof out[key] === 'number') out[key] = String(out[key]);
-  }
-  if (event.identities) {
-    out['identities'] = Object.fromEntries(
-      Object.entries(event.identities).map(([t, v]) => [t, String(v)]),
-    );
-  }
-  if (req.batch?.integrations || event.integrations) {
-    out['integrations'] = { ...req.batch?.integrations, ...event.integrations };
-  }
-  if (times.original !== null) out['originalTimestamp'] = new Date(times.original).toISOString();
-  out['timestamp'] = new Date(times.timestamp).toISOString();
-  out['sentAt'] = times.sentAt === null ? undefined : new Date(times.sentAt).toISOString();
-  out['receivedAt'] = new Date(req.receivedAt).toISOString();
-  return out;
+/** The payload for the rare event whose keys keep `context` from leading its JSON. */
+function slowPayload(normalized: Record<string, unknown>, fields: ServerFields): string {
+  const context = normalized['context'] as Record<string, unknown>;
+  if (fields.ip !== null) context['ip'] = fields.ip;
+  const { ip: _ip, ...server } = fields;
+  return JSON.stringify({ ...server, ...normalized });
 }
 
 function nameOf(event: SpoorEvent): string | null {

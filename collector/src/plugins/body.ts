@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -5,7 +6,6 @@ import { SpoorError } from '../errors.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * Body parsing for the ingest API. JSON arrives as `application/json`, or as `text/plain` from
@@ -46,12 +46,8 @@ async function parseBody(
     throw new SpoorError('unsupported_encoding');
   }
   if (bytes.length === 0) throw new SpoorError('empty_body');
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new SpoorError('invalid_utf8');
-  }
+  if (!isUtf8(bytes)) throw new SpoorError('invalid_utf8');
+  const text = bytes.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

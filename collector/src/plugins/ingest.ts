@@ -1,7 +1,9 @@
 import cors from '@fastify/cors';
 import {
   EVENT_TYPES,
+  ContextSchema,
   DateTimeSchema,
+  MAX_LISTED_PER_REQUEST,
   guardJson,
   type EventType,
   type IngestResponse,
@@ -66,6 +68,7 @@ async function ingest(
   const rowIndex: number[] = [];
   const rejected: RejectedEvent[] = [];
   const rejections: RejectionRow[] = [];
+  let rejectedCount = 0;
   events.forEach((raw, index) => {
     const prepared = prepareEvent(raw, req, ctx.prepare);
     if (prepared.ok) {
@@ -73,6 +76,13 @@ async function ingest(
       rowIndex.push(index);
       return;
     }
+    ctx.metrics.rejected.inc({
+      source: key.source,
+      code: prepared.errors[0]?.code ?? 'invalid_event',
+    });
+    // Listing (and keeping) every refusal would let one small request of tiny junk items
+    // produce a response and a rejections table many times its own size.
+    if (rejectedCount++ >= MAX_LISTED_PER_REQUEST) return;
     const messageId = prepared.messageId?.slice(0, 255) ?? null;
     rejected.push({ index, messageId, errors: prepared.errors });
     rejections.push({
@@ -82,19 +92,18 @@ async function ingest(
       errors: JSON.stringify(prepared.errors),
       payload: excerpt(raw),
     });
-    ctx.metrics.rejected.inc({
-      source: key.source,
-      code: prepared.errors[0]?.code ?? 'invalid_event',
-    });
   });
   ctx.metrics.received.inc({ source: key.source }, events.length);
+  // Only the rows must outlive the commit wait; let the parsed body die young in the GC's
+  // nursery instead of being promoted and collected later at a far higher cost.
+  request.body = undefined;
 
   const { outcomes } = await commit(ctx, rows, rejections);
   if (rows.length === 0) {
     const only = rejected.length === 1 ? rejected[0]?.errors[0] : undefined;
     if (pathType && only?.code === 'event_too_large')
       throw new SpoorError('event_too_large', only.message, rejected);
-    throw new SpoorError('no_valid_events', undefined, rejected);
+    throw new SpoorError('no_valid_events', undefined, rejected, undefined, rejectedCount);
   }
 
   const response: IngestResponse = {
@@ -102,19 +111,22 @@ async function ingest(
     accepted: 0,
     duplicates: 0,
     conflicts: [],
+    conflictCount: 0,
     rejected,
+    rejectedCount,
   };
   outcomes.forEach((outcome, i) => {
     if (outcome === OUTCOME.stored) response.accepted++;
     else response.duplicates++;
-    if (outcome === OUTCOME.conflict)
+    if (outcome === OUTCOME.conflict && response.conflictCount++ < MAX_LISTED_PER_REQUEST) {
       response.conflicts.push({ index: rowIndex[i] ?? -1, messageId: rows[i]?.messageId ?? '' });
+    }
   });
   ctx.metrics.accepted.inc({ source: key.source }, response.accepted);
   if (response.duplicates > 0)
     ctx.metrics.duplicates.inc({ source: key.source }, response.duplicates);
-  if (response.conflicts.length > 0)
-    ctx.metrics.conflicts.inc({ source: key.source }, response.conflicts.length);
+  if (response.conflictCount > 0)
+    ctx.metrics.conflicts.inc({ source: key.source }, response.conflictCount);
   return reply.code(200).send(response);
 }
 
@@ -125,17 +137,32 @@ function readBatch(ctx: CollectorContext, body: unknown, req: RequestContext): u
   const { batch, context, integrations, sentAt } = body as Record<string, unknown>;
   if (!Array.isArray(batch)) throw new SpoorError('invalid_batch');
   if (batch.length === 0) throw new SpoorError('empty_batch');
+  const max = ctx.config.limits.maxBatchEvents;
+  if (batch.length > max)
+    throw new SpoorError('batch_too_large', `A batch may hold at most ${max} events`);
   const shared: NonNullable<RequestContext['batch']> = {};
   for (const [field, value] of [
     ['context', context],
     ['integrations', integrations],
   ] as const) {
     if (value === undefined) continue;
-    const guard = guardJson(value, ctx.config.limits);
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !guard.ok) {
+    // Merged into each event one level down, so it gets one level less of depth.
+    const guard = guardJson(value, {
+      ...ctx.config.limits,
+      maxDepth: ctx.config.limits.maxDepth - 1,
+    });
+    // Batch-level context is merged into every event after the events are validated, so it
+    // must pass the same schema as an event's own context (once the guard has bounded it).
+    if (
+      typeof value !== 'object' ||
+      value === null ||
+      Array.isArray(value) ||
+      !guard.ok ||
+      (field === 'context' && !ContextSchema.safeParse(value).success)
+    ) {
       throw new SpoorError(
         'invalid_batch',
-        `Batch-level ${field} must be a JSON object within limits`,
+        `Batch-level ${field} must be a valid JSON object within limits`,
       );
     }
     shared[field] = value as Record<string, unknown>;

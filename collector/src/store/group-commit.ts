@@ -6,8 +6,8 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
-/** Rows in one transaction at most; larger groups wait for the next one. */
-const MAX_GROUP_ROWS = 20_000;
+/** Rows in one transaction at most; more wait for the next one, which bounds commit latency. */
+const MAX_GROUP_ROWS = 5000;
 
 /**
  * Group commit: requests that arrive while a commit is in flight share the next transaction, so

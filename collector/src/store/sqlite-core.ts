@@ -45,6 +45,11 @@ export class SqliteCore implements SyncStore {
     this._db.pragma('journal_mode = WAL');
     this._db.pragma(`synchronous = ${_options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     this._db.pragma('busy_timeout = 5000');
+    // Nearly every commit touches pages all over the dedupe index (message ids are random), and
+    // a checkpoint rewrites each touched page: checkpointing every 10,000 pages instead of 1,000
+    // writes a hot page once per many commits. The cache keeps that index's pages in memory.
+    this._db.pragma('wal_autocheckpoint = 10000');
+    this._db.pragma('cache_size = -65536');
     this._migrate();
     this._commit = this._db.transaction((batch: CommitBatch) => this._write(batch));
   }

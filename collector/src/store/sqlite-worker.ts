@@ -1,11 +1,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { unpackRows, type PackedRows } from './row-codec.js';
 import { SqliteCore, type SqliteOptions, type SyncStore } from './sqlite-core.js';
+import type { RejectionRow } from './types.js';
 
 /** A call from the host: run `method` of {@link SqliteCore} with `args`. */
 export interface WorkerCall {
   id: number;
   method: keyof SyncStore;
   args: unknown[];
+}
+
+/** How `commit`'s argument travels: rows packed (see row-codec.ts), rejections as they are. */
+export interface PackedCommit {
+  rows: PackedRows;
+  rejections: RejectionRow[];
 }
 
 /** The answer to a {@link WorkerCall}. */
@@ -27,6 +35,10 @@ try {
 port.on('message', ({ id, method, args }: WorkerCall) => {
   let reply: WorkerReply;
   try {
+    if (method === 'commit') {
+      const { rows, rejections } = args[0] as PackedCommit;
+      args = [{ rows: unpackRows(rows), rejections }];
+    }
     const fn = core[method].bind(core) as (...a: unknown[]) => unknown;
     const value = fn(...args);
     reply = { id, ok: true, value };
