@@ -13,6 +13,7 @@ import { Forwarder } from './outbox/forwarder.js';
 import type { Sink } from './outbox/sink.js';
 import { createWebhookSink } from './outbox/webhook-sink.js';
 import { createUserAgentParser } from './pipeline/user-agent.js';
+import { createEventValidator } from './pipeline/validate.js';
 import { createKeyring } from './plugins/auth.js';
 import { registerBodyParser } from './plugins/body.js';
 import { ingestRoutes } from './plugins/ingest.js';
@@ -109,6 +110,7 @@ async function createContext(
       maxFutureMs: config.maxFutureSeconds * 1000,
       maxPastMs: config.maxPastDays * 86_400_000,
       parseUserAgent: createUserAgentParser(),
+      validate: createEventValidator(),
     },
     log: app.log,
     closing: false,

@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS } from '@spoor/schemas';
 import { describe, expect, it } from 'vitest';
 import { prepareEvent, type PrepareSettings, type RequestContext } from './prepare.js';
 import { createUserAgentParser } from './user-agent.js';
+import { createEventValidator } from './validate.js';
 
 const settings: PrepareSettings = {
   limits: DEFAULT_LIMITS,
@@ -9,6 +10,7 @@ const settings: PrepareSettings = {
   maxFutureMs: 86_400_000,
   maxPastMs: 3650 * 86_400_000,
   parseUserAgent: createUserAgentParser(),
+  validate: createEventValidator(),
 };
 const now = Date.parse('2026-11-22T08:00:00.000Z');
 const request = (over: Partial<RequestContext> = {}): RequestContext => ({

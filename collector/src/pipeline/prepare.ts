@@ -2,10 +2,10 @@ import { hash } from 'node:crypto';
 import {
   EVENT_ERRORS,
   guardJson,
-  validateEvent,
   type Context,
   type EventIssue,
   type EventType,
+  type EventValidation,
   type Limits,
   type SpoorEvent,
 } from '@spoor/schemas';
@@ -35,11 +35,14 @@ export interface PrepareSettings {
   maxFutureMs: number;
   maxPastMs: number;
   parseUserAgent: (ua: string) => ParsedUserAgent;
+  /** Schema validation; see validate.ts. */
+  validate: (event: unknown) => EventValidation;
 }
 
 /** The result of {@link prepareEvent}. */
 export type Prepared =
-  { ok: true; row: EventRow } | { ok: false; messageId: string | null; errors: EventIssue[] };
+  | { ok: true; row: EventRow & { payload: string } }
+  | { ok: false; messageId: string | null; errors: EventIssue[] };
 
 const issue = (
   code: EventIssue['code'],
@@ -98,7 +101,7 @@ export function prepareEvent(
   if (input['operations'] !== undefined && input['type'] !== 'identify')
     return reject(issue('operations_not_allowed', 'operations'));
 
-  const validated = validateEvent(input);
+  const validated = settings.validate(input);
   if (!validated.ok) return reject(...validated.errors);
   const event = validated.value;
   const unknownType = Object.keys(event.identities ?? {}).find(

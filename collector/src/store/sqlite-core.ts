@@ -126,7 +126,7 @@ export class SqliteCore implements SyncStore {
     ).pluck();
     const insert = this._stmt(
       'INSERT INTO events (source, message_id, type, name, anonymous_id, user_id, timestamp, received_at, payload) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
     );
     const outcomes: Outcome[] = [];
     for (const row of batch.rows) {

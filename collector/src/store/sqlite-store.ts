@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SqliteOptions } from './sqlite-core.js';
-import { packRows } from './row-codec.js';
+import { packRows, transferList } from './row-codec.js';
 import type { PackedCommit, WorkerCall, WorkerReply } from './sqlite-worker.js';
 import type { CommitResult, EventStore } from './types.js';
 
@@ -67,11 +67,7 @@ export async function openSqliteStore(options: {
     commit: (batch) => {
       const rows = packRows(batch.rows);
       const packed: PackedCommit = { rows, rejections: batch.rejections };
-      return send(
-        'commit',
-        [packed],
-        [rows.lengths.buffer, rows.numbers.buffer],
-      ) as Promise<CommitResult>;
+      return send('commit', [packed], transferList(rows)) as Promise<CommitResult>;
     },
     listEvents: (query) => call('listEvents', query),
     listRejections: (query) => call('listRejections', query),

@@ -37,8 +37,8 @@ export interface EventRow {
   /** Corrected event time, epoch ms. */
   timestamp: number;
   receivedAt: number;
-  /** The enriched event as JSON. */
-  payload: string;
+  /** The enriched event as JSON text, or as its UTF-8 bytes. */
+  payload: string | Uint8Array;
 }
 
 /** An event the collector refused, kept for debugging integrations. */
