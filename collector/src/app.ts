@@ -12,8 +12,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { Forwarder } from './outbox/forwarder.js';
 import type { Sink } from './outbox/sink.js';
 import { createWebhookSink } from './outbox/webhook-sink.js';
-import { createUserAgentParser } from './pipeline/user-agent.js';
-import { createEventValidator } from './pipeline/validate.js';
+import { createIngestPool } from './pipeline/ingest-pool.js';
 import { createKeyring } from './plugins/auth.js';
 import { registerBodyParser } from './plugins/body.js';
 import { ingestRoutes } from './plugins/ingest.js';
@@ -91,9 +90,20 @@ async function createContext(
   extraSinks: Sink[],
 ): Promise<CollectorContext> {
   const store = await openSqliteStore({ dataDir: config.dataDir, sync: config.sqliteSync });
+  const ingest = await createIngestPool(
+    config.ingestThreads,
+    {
+      limits: config.limits,
+      identityTypes: config.identityTypes,
+      maxFutureMs: config.maxFutureSeconds * 1000,
+      maxPastMs: config.maxPastDays * 86_400_000,
+      writeKeys: config.writeKeys,
+    },
+    app.log,
+  );
   const sinks = [...config.webhooks.map((w) => createWebhookSink(w)), ...extraSinks];
   const forwarder = new Forwarder(store, sinks, metrics, app.log);
-  const committer = new GroupCommitter(store, (_stored, rows) => {
+  const committer = new GroupCommitter(store, await store.lastSeq(), (_stored, rows) => {
     metrics.commitRows.observe(rows);
     forwarder.wake();
   });
@@ -104,14 +114,7 @@ async function createContext(
     forwarder,
     metrics,
     keyring: createKeyring(config.writeKeys),
-    prepare: {
-      limits: config.limits,
-      identityTypes: new Set(config.identityTypes),
-      maxFutureMs: config.maxFutureSeconds * 1000,
-      maxPastMs: config.maxPastDays * 86_400_000,
-      parseUserAgent: createUserAgentParser(),
-      validate: createEventValidator(),
-    },
+    ingest,
     log: app.log,
     closing: false,
   };
@@ -130,6 +133,7 @@ async function createContext(
     clearInterval(pruner);
     await committer.idle();
     await forwarder.stop();
+    await ingest.close();
     await store.close();
   });
   return ctx;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, IdentityTypeSchema, type Limits } from '@spoor/schemas';
 
@@ -38,6 +39,8 @@ export interface CollectorConfig {
   webhooks: WebhookConfig[];
   /** Size and shape bounds for events and batches. */
   limits: Limits;
+  /** Worker threads that decode and validate ingest requests. */
+  ingestThreads: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -65,8 +68,14 @@ export const CONFIG_DEFAULTS = {
   maxPastDays: 3650,
   webhooks: [],
   limits: DEFAULT_LIMITS,
+  ingestThreads: defaultIngestThreads(),
   logLevel: 'info',
 } as const satisfies Partial<CollectorConfig>;
+
+/** One ingest thread per core beyond the first, which serves HTTP and storage. */
+export function defaultIngestThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
 
 const KEY_ENTRY = /^([A-Za-z0-9._~-]+)(?:=([A-Za-z0-9_-]+))?(?:@(.+))?$/;
 
@@ -161,6 +170,7 @@ const EnvSchema = z.strictObject({
   SPOOR_MAX_FUTURE_SECONDS: int(0, 366 * 86400).default(CONFIG_DEFAULTS.maxFutureSeconds),
   SPOOR_MAX_PAST_DAYS: int(1, 36500).default(CONFIG_DEFAULTS.maxPastDays),
   SPOOR_WEBHOOKS: webhooks.optional(),
+  SPOOR_INGEST_THREADS: int(1, 64).optional(),
   SPOOR_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default(CONFIG_DEFAULTS.logLevel),
@@ -205,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       maxPastDays: e.SPOOR_MAX_PAST_DAYS,
       webhooks: e.SPOOR_WEBHOOKS ?? [],
       limits: { ...DEFAULT_LIMITS },
+      ingestThreads: e.SPOOR_INGEST_THREADS ?? defaultIngestThreads(),
       logLevel: e.SPOOR_LOG_LEVEL,
     },
   };

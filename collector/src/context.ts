@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CollectorConfig } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { Keyring } from './plugins/auth.js';
-import type { PrepareSettings } from './pipeline/prepare.js';
+import type { IngestPool } from './pipeline/ingest-pool.js';
 import type { Forwarder } from './outbox/forwarder.js';
 import type { GroupCommitter } from './store/group-commit.js';
 import type { EventStore } from './store/types.js';
@@ -15,7 +15,8 @@ export interface CollectorContext {
   forwarder: Forwarder;
   metrics: Metrics;
   keyring: Keyring;
-  prepare: PrepareSettings;
+  /** Prepares ingest requests on worker threads. */
+  ingest: IngestPool;
   log: FastifyBaseLogger;
   /** Set once shutdown begins: new ingest requests are refused with 503. */
   closing: boolean;

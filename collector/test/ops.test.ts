@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_FILE, buildCollector } from '../src/index.js';
 import { ADMIN_TOKEN, WRITE_KEY, startCollector, trackEvent, type TestCollector } from './kit.js';
 
@@ -188,13 +188,6 @@ describe('load shedding', () => {
       logger: false,
       maxPendingEvents: 2,
     });
-    // Tells the test when the first request reaches its handler, which queues its rows for the
-    // group commit synchronously, before its first await.
-    let reached!: () => void;
-    const handlerReached = new Promise<void>((resolve) => (reached = resolve));
-    app.addHook('preHandler', async (request) => {
-      if (request.url === '/v1/batch') reached();
-    });
     await app.ready();
     const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 
@@ -203,8 +196,18 @@ describe('load shedding', () => {
     lock = new Database(join(dataDir, DB_FILE));
     lock.exec('BEGIN IMMEDIATE');
     const first = postBatch(app, basic, [trackEvent(), trackEvent()]);
-    await handlerReached;
-    await new Promise((resolve) => setImmediate(resolve));
+    // Wait until its rows are queued for the stuck commit, as the collector itself reports.
+    const pending = async () => {
+      const res = await app!.inject({
+        url: '/metrics',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      return /^spoor_pending_events (\d+)$/m.exec(res.body)?.[1];
+    };
+    await vi.waitFor(async () => expect(await pending()).toBe('2'), {
+      timeout: 4000,
+      interval: 20,
+    });
 
     const shed = await postBatch(app, basic, [trackEvent()]);
     expect(shed.statusCode).toBe(503);

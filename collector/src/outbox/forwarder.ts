@@ -18,6 +18,7 @@ export class Forwarder {
   private readonly _abort = new AbortController();
   private readonly _loops: Promise<void>[] = [];
   private _wake: (() => void)[] = [];
+  private readonly _cursors = new Map<string, number>();
 
   constructor(
     private readonly _store: EventStore,
@@ -36,13 +37,11 @@ export class Forwarder {
     for (const resolve of this._wake.splice(0)) resolve();
   }
 
-  /** Events committed but not yet delivered, per sink. */
-  async lag(): Promise<Record<string, number>> {
-    const last = await this._store.lastSeq();
-    const entries = await Promise.all(
-      this._sinks.map(async (s) => [s.name, last - (await this._store.getCursor(s.name))] as const),
+  /** Events committed up to `lastSeq` but not yet delivered, per sink; asks nothing of the store. */
+  lag(lastSeq: number): Record<string, number> {
+    return Object.fromEntries(
+      this._sinks.map((s) => [s.name, Math.max(0, lastSeq - (this._cursors.get(s.name) ?? 0))]),
     );
-    return Object.fromEntries(entries);
   }
 
   /** Stops the loops; a delivery in progress is abandoned and will be repeated on restart. */
@@ -55,6 +54,7 @@ export class Forwarder {
   private async _run(sink: Sink): Promise<void> {
     const signal = this._abort.signal;
     let cursor = await this._store.getCursor(sink.name);
+    this._cursors.set(sink.name, cursor);
     let failures = 0;
     while (!signal.aborted) {
       try {
@@ -66,6 +66,7 @@ export class Forwarder {
         await sink.deliver(events, signal);
         cursor = events.at(-1)?.seq ?? cursor;
         await this._store.setCursor(sink.name, cursor);
+        this._cursors.set(sink.name, cursor);
         failures = 0;
       } catch (error) {
         if (signal.aborted) break;

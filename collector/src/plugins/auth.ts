@@ -9,9 +9,8 @@ export function createKeyring(keys: readonly WriteKey[]) {
   const anyOrigin = keys.some((k) => k.origins === null);
   const origins = new Set(keys.flatMap((k) => k.origins ?? []));
   return {
-    /** The key in the Authorization header: `undefined` if there is none, `null` if it is unknown. */
-    fromHeader(request: FastifyRequest): WriteKey | null | undefined {
-      const header = request.headers.authorization;
+    /** The key in an Authorization header: `undefined` if there is none, `null` if it is unknown. */
+    fromHeader(header: string | undefined): WriteKey | null | undefined {
       if (header === undefined) return undefined;
       const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
       if (!match?.[1]) return null;
@@ -19,9 +18,9 @@ export function createKeyring(keys: readonly WriteKey[]) {
       const colon = decoded.indexOf(':');
       return byKey.get(colon === -1 ? decoded : decoded.slice(0, colon)) ?? null;
     },
-    /** Resolves the request's key from its header or body, or throws `unauthorized`. */
-    resolve(request: FastifyRequest, body: unknown): WriteKey {
-      const header = this.fromHeader(request);
+    /** Resolves a request's key from its header or body, or throws `unauthorized`. */
+    resolve(headers: { authorization?: string; origin?: string }, body: unknown): WriteKey {
+      const header = this.fromHeader(headers.authorization);
       if (header === null) throw new SpoorError('unauthorized');
       const fromBody =
         typeof body === 'object' && body !== null
@@ -29,7 +28,7 @@ export function createKeyring(keys: readonly WriteKey[]) {
           : undefined;
       const key = header ?? (typeof fromBody === 'string' ? byKey.get(fromBody) : undefined);
       if (!key) throw new SpoorError('unauthorized');
-      const origin = request.headers.origin;
+      const origin = headers.origin;
       if (origin !== undefined && key.origins !== null && !key.origins.includes(origin)) {
         throw new SpoorError('forbidden_origin');
       }

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -8,10 +7,11 @@ const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
 /**
- * Body parsing for the ingest API. JSON arrives as `application/json`, or as `text/plain` from
+ * Body reading for the ingest API. JSON arrives as `application/json`, or as `text/plain` from
  * `navigator.sendBeacon`, which cannot set headers; it may be gzip- or deflate-encoded. The
  * size limit applies both to the bytes on the wire and to the decompressed body, so a small
- * compressed bomb is refused as soon as it expands past the limit.
+ * compressed bomb is refused as soon as it expands past the limit. The body stays bytes here:
+ * decoding and parsing happen on an ingest worker (see pipeline/ingest-request.ts).
  */
 export function registerBodyParser(app: FastifyInstance, maxBytes: number): void {
   app.removeAllContentTypeParsers();
@@ -26,11 +26,7 @@ export function registerBodyParser(app: FastifyInstance, maxBytes: number): void
   );
 }
 
-async function parseBody(
-  request: FastifyRequest,
-  body: Buffer,
-  maxBytes: number,
-): Promise<unknown> {
+async function parseBody(request: FastifyRequest, body: Buffer, maxBytes: number): Promise<Buffer> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   let bytes = body;
   if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') {
@@ -46,14 +42,5 @@ async function parseBody(
     throw new SpoorError('unsupported_encoding');
   }
   if (bytes.length === 0) throw new SpoorError('empty_body');
-  if (!isUtf8(bytes)) throw new SpoorError('invalid_utf8');
-  const text = bytes.toString('utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new SpoorError(
-      'invalid_json',
-      `Request body is not valid JSON: ${(error as Error).message}`,
-    );
-  }
+  return bytes;
 }

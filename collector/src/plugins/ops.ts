@@ -20,7 +20,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: CollectorContext): Pr
   // Source labels can be write keys (a bare key names its own source), so metrics are private.
   app.get('/metrics', async (request, reply) => {
     requireAdmin(request, ctx.config.adminToken);
-    const lag = await ctx.forwarder.lag();
+    const lag = ctx.forwarder.lag(ctx.committer.lastSeq);
     for (const [sink, events] of Object.entries(lag)) ctx.metrics.outboxLag.set({ sink }, events);
     ctx.metrics.pending.set(ctx.committer.pendingRows);
     return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());

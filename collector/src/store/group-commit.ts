@@ -1,3 +1,4 @@
+import { concatPacked } from './row-codec.js';
 import type { CommitBatch, CommitResult, EventStore, Outcome } from './types.js';
 
 interface Waiter {
@@ -13,7 +14,8 @@ const MAX_GROUP_ROWS = 5000;
  * Group commit: requests that arrive while a commit is in flight share the next transaction, so
  * the cost of a commit (and its fsync) is spread over everything that arrived meanwhile, and the
  * group grows by itself exactly when load does. Each caller's promise settles only after the
- * transaction holding its rows has committed.
+ * transaction holding its rows has committed. Callers' packed rows are copied into the group,
+ * never handed over, so callers can still read them afterwards.
  */
 export class GroupCommitter {
   private _queue: Waiter[] = [];
@@ -21,11 +23,21 @@ export class GroupCommitter {
   private _inFlightRows = 0;
   private _running = false;
   private _idle: (() => void)[] = [];
+  private _lastSeq: number;
 
   constructor(
     private readonly _store: EventStore,
+    /** The store's last seq when the committer starts. */
+    lastSeq: number,
     private readonly _onCommitted: (stored: number, rows: number) => void = () => {},
-  ) {}
+  ) {
+    this._lastSeq = lastSeq;
+  }
+
+  /** The highest seq committed so far (known without asking the store). */
+  get lastSeq(): number {
+    return this._lastSeq;
+  }
 
   /** Rows accepted by {@link submit} whose commit has not finished. */
   get pendingRows(): number {
@@ -36,7 +48,7 @@ export class GroupCommitter {
   submit(batch: CommitBatch): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
       this._queue.push({ batch, resolve, reject });
-      this._queuedRows += batch.rows.length;
+      this._queuedRows += batch.rows.count;
       if (!this._running) {
         this._running = true;
         // Let the rest of this event-loop turn's requests join the first group.
@@ -54,16 +66,15 @@ export class GroupCommitter {
   private async _drain(): Promise<void> {
     while (this._queue.length > 0) {
       const group = this._take();
-      const rows = group.flatMap((w) => w.batch.rows);
-      this._inFlightRows = rows.length;
+      const rows = concatPacked(group.map((w) => w.batch.rows));
+      this._inFlightRows = rows.count;
       try {
-        const { outcomes } = await this._store.commit({
-          rows,
-          rejections: group.flatMap((w) => w.batch.rejections),
-        });
+        const rejections = group.flatMap((w) => w.batch.rejections);
+        const { outcomes, lastSeq } = await this._store.commit({ rows, rejections });
         this._inFlightRows = 0;
+        this._lastSeq = lastSeq;
         this._settle(group, outcomes);
-        this._onCommitted(outcomes.filter((o) => o === 0).length, rows.length);
+        this._onCommitted(outcomes.filter((o) => o === 0).length, rows.count);
       } catch (error) {
         this._inFlightRows = 0;
         for (const waiter of group) waiter.reject(error);
@@ -77,8 +88,8 @@ export class GroupCommitter {
     let rows = 0;
     let count = 0;
     for (const waiter of this._queue) {
-      if (count > 0 && rows + waiter.batch.rows.length > MAX_GROUP_ROWS) break;
-      rows += waiter.batch.rows.length;
+      if (count > 0 && rows + waiter.batch.rows.count > MAX_GROUP_ROWS) break;
+      rows += waiter.batch.rows.count;
       count++;
     }
     this._queuedRows -= rows;
@@ -88,8 +99,8 @@ export class GroupCommitter {
   private _settle(group: Waiter[], outcomes: Outcome[]): void {
     let offset = 0;
     for (const waiter of group) {
-      const n = waiter.batch.rows.length;
-      waiter.resolve({ outcomes: outcomes.slice(offset, offset + n) });
+      const n = waiter.batch.rows.count;
+      waiter.resolve({ outcomes: outcomes.slice(offset, offset + n), lastSeq: this._lastSeq });
       offset += n;
     }
   }

@@ -105,3 +105,35 @@ export function unpackRows(packed: PackedRows): EventRow[] {
   }
   return rows;
 }
+
+/** Joins packed batches into a new one; the inputs stay intact (nothing of theirs is shared). */
+export function concatPacked(batches: readonly PackedRows[]): PackedRows {
+  let count = 0;
+  let bytes = 0;
+  for (const b of batches) {
+    count += b.count;
+    bytes += b.payloads.length;
+  }
+  const lengths = new Int32Array(count * WIDTH);
+  const numbers = new Float64Array(count * 2);
+  const payloads = new Uint8Array(bytes);
+  const payloadEnds = new Int32Array(count);
+  let rows = 0;
+  let offset = 0;
+  for (const b of batches) {
+    lengths.set(b.lengths, rows * WIDTH);
+    numbers.set(b.numbers, rows * 2);
+    payloads.set(b.payloads, offset);
+    for (let r = 0; r < b.count; r++) payloadEnds[rows + r] = (b.payloadEnds[r] ?? 0) + offset;
+    rows += b.count;
+    offset += b.payloads.length;
+  }
+  return {
+    count,
+    text: batches.map((b) => b.text).join(''),
+    lengths,
+    numbers,
+    payloads,
+    payloadEnds,
+  };
+}

@@ -3,7 +3,7 @@ import { MIGRATIONS } from './sqlite-schema.js';
 import {
   OUTCOME,
   type EventStore,
-  type CommitBatch,
+  type RowBatch,
   type CommitResult,
   type EventQuery,
   type Outcome,
@@ -23,10 +23,10 @@ export interface SqliteOptions {
 
 /** The synchronous twin of {@link EventStore}, which the worker exposes asynchronously. */
 export type SyncStore = {
-  [K in keyof EventStore]: (
+  [K in Exclude<keyof EventStore, 'commit'>]: (
     ...args: Parameters<EventStore[K]>
   ) => Awaited<ReturnType<EventStore[K]>>;
-};
+} & { commit(batch: RowBatch): CommitResult };
 
 /** Rows removed per call of {@link SqliteCore.pruneDedupe}; bounds how long one call holds the writer. */
 export const PRUNE_CHUNK = 5000;
@@ -38,7 +38,7 @@ export const PRUNE_CHUNK = 5000;
 export class SqliteCore implements SyncStore {
   private readonly _db: Database.Database;
   private readonly _statements = new Map<string, Database.Statement>();
-  private readonly _commit: (batch: CommitBatch) => CommitResult;
+  private readonly _commit: (batch: RowBatch) => CommitResult;
 
   constructor(private readonly _options: SqliteOptions) {
     this._db = new Database(_options.file);
@@ -51,10 +51,10 @@ export class SqliteCore implements SyncStore {
     this._db.pragma('wal_autocheckpoint = 10000');
     this._db.pragma('cache_size = -65536');
     this._migrate();
-    this._commit = this._db.transaction((batch: CommitBatch) => this._write(batch));
+    this._commit = this._db.transaction((batch: RowBatch) => this._write(batch));
   }
 
-  commit(batch: CommitBatch): CommitResult {
+  commit(batch: RowBatch): CommitResult {
     return this._commit(batch);
   }
 
@@ -117,7 +117,7 @@ export class SqliteCore implements SyncStore {
     this._db.close();
   }
 
-  private _write(batch: CommitBatch): CommitResult {
+  private _write(batch: RowBatch): CommitResult {
     const claim = this._stmt(
       'INSERT INTO dedupe (seen_at, source, message_id, fingerprint) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
@@ -158,7 +158,7 @@ export class SqliteCore implements SyncStore {
         this._options.maxRejections,
       );
     }
-    return { outcomes };
+    return { outcomes, lastSeq: this.lastSeq() };
   }
 
   private _stmt(sql: string): Database.Statement {

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../workers/spawn.js';
 import type { SqliteOptions } from './sqlite-core.js';
-import { packRows, transferList } from './row-codec.js';
-import type { PackedCommit, WorkerCall, WorkerReply } from './sqlite-worker.js';
+import { transferList } from './row-codec.js';
+import type { WorkerCall, WorkerReply } from './sqlite-worker.js';
 import type { CommitResult, EventStore } from './types.js';
 
 /** The database file's name inside the data directory. */
@@ -28,7 +28,7 @@ export async function openSqliteStore(options: {
     sync: options.sync,
     maxRejections: options.maxRejections ?? 10_000,
   };
-  const worker = spawn(data);
+  const worker = spawnWorker(new URL('./sqlite-worker', import.meta.url), data);
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -64,11 +64,8 @@ export async function openSqliteStore(options: {
 
   let closing: Promise<void> | null = null;
   return {
-    commit: (batch) => {
-      const rows = packRows(batch.rows);
-      const packed: PackedCommit = { rows, rejections: batch.rejections };
-      return send('commit', [packed], transferList(rows)) as Promise<CommitResult>;
-    },
+    // Packed rows are transferred: the caller's buffers are detached afterwards.
+    commit: (batch) => send('commit', [batch], transferList(batch.rows)) as Promise<CommitResult>,
     listEvents: (query) => call('listEvents', query),
     listRejections: (query) => call('listRejections', query),
     readOutbox: (after, limit) => call('readOutbox', after, limit),
@@ -86,15 +83,4 @@ export async function openSqliteStore(options: {
       return closing;
     },
   };
-}
-
-function spawn(data: SqliteOptions): Worker {
-  // Under the test runner this module is TypeScript source; the worker then needs a loader.
-  if (import.meta.url.endsWith('.ts')) {
-    const entry = new URL('./sqlite-worker.ts', import.meta.url).href;
-    return new Worker(new URL('../../scripts/ts-worker.mjs', import.meta.url), {
-      workerData: { ...data, __entry: entry },
-    });
-  }
-  return new Worker(new URL('./sqlite-worker.js', import.meta.url), { workerData: data });
 }

@@ -1,19 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { unpackRows, type PackedRows } from './row-codec.js';
+import { workerInput } from '../workers/spawn.js';
+import { unpackRows } from './row-codec.js';
 import { SqliteCore, type SqliteOptions, type SyncStore } from './sqlite-core.js';
-import type { RejectionRow } from './types.js';
+import type { CommitBatch } from './types.js';
 
 /** A call from the host: run `method` of {@link SqliteCore} with `args`. */
 export interface WorkerCall {
   id: number;
   method: keyof SyncStore;
   args: unknown[];
-}
-
-/** How `commit`'s argument travels: rows packed (see row-codec.ts), rejections as they are. */
-export interface PackedCommit {
-  rows: PackedRows;
-  rejections: RejectionRow[];
 }
 
 /** The answer to a {@link WorkerCall}. */
@@ -25,7 +20,7 @@ if (!port) throw new Error('sqlite-worker must run in a worker thread');
 
 let core: SqliteCore;
 try {
-  core = new SqliteCore(workerData as SqliteOptions);
+  core = new SqliteCore(workerInput<SqliteOptions>(workerData));
   port.postMessage({ id: 0, ok: true, value: 'ready' } satisfies WorkerReply);
 } catch (error) {
   port.postMessage({ id: 0, ok: false, error: String(error) } satisfies WorkerReply);
@@ -36,7 +31,7 @@ port.on('message', ({ id, method, args }: WorkerCall) => {
   let reply: WorkerReply;
   try {
     if (method === 'commit') {
-      const { rows, rejections } = args[0] as PackedCommit;
+      const { rows, rejections } = args[0] as CommitBatch;
       args = [{ rows: unpackRows(rows), rejections }];
     }
     const fn = core[method].bind(core) as (...a: unknown[]) => unknown;

@@ -1,3 +1,5 @@
+import type { PackedRows } from './row-codec.js';
+
 /**
  * The storage port. Every method is asynchronous so that a server database can implement it;
  * the embedded implementation runs SQLite in a worker thread.
@@ -52,8 +54,14 @@ export interface RejectionRow {
   payload: string;
 }
 
-/** What one commit writes. */
+/** What one commit writes: rows packed for transport (see row-codec.ts), and rejections. */
 export interface CommitBatch {
+  rows: PackedRows;
+  rejections: RejectionRow[];
+}
+
+/** A commit's rows unpacked: what the SQLite core writes. */
+export interface RowBatch {
   rows: EventRow[];
   rejections: RejectionRow[];
 }
@@ -66,6 +74,8 @@ export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 /** The result of a commit: one outcome per row, in order. */
 export interface CommitResult {
   outcomes: Outcome[];
+  /** The highest seq stored so far, after this commit. */
+  lastSeq: number;
 }
 
 /** An event as stored. */
