@@ -132,5 +132,5 @@ function transferable(body: Uint8Array): Uint8Array<ArrayBuffer> {
     body.buffer instanceof ArrayBuffer &&
     body.byteOffset === 0 &&
     body.byteLength === body.buffer.byteLength;
-  return own ? new Uint8Array(body.buffer as ArrayBuffer) : new Uint8Array(body);
+  return own ? new Uint8Array(body.buffer) : new Uint8Array(body);
 }
