@@ -14,7 +14,11 @@ const app = buildCollector({
   writeKeys: [{ key: writeKey, source: 'web', origins: null }],
   adminToken: ADMIN_TOKEN,
   logger: false,
-  sqliteSync: 'full',
+  sqliteSync: process.env.BENCH_SYNC ?? 'full',
+  // Knobs for experiments; the benchmark of record uses the collector's defaults.
+  ...(process.env.BENCH_INGEST_THREADS
+    ? { ingestThreads: Number(process.env.BENCH_INGEST_THREADS) }
+    : {}),
 });
 
 // Counted as replies are sent, so requests the load generator abandoned at the end of a run

@@ -72,9 +72,13 @@ export const CONFIG_DEFAULTS = {
   logLevel: 'info',
 } as const satisfies Partial<CollectorConfig>;
 
-/** One ingest thread per core beyond the first, which serves HTTP and storage. */
+/**
+ * One ingest thread per core: decoding and validating events is most of the CPU work, while the
+ * event loop (HTTP) and the storage thread need a fraction of a core each. Measured on 2 cores:
+ * 2 ingest threads ingest about 40 % more than 1.
+ */
 export function defaultIngestThreads(): number {
-  return Math.max(1, availableParallelism() - 1);
+  return Math.max(1, availableParallelism());
 }
 
 const KEY_ENTRY = /^([A-Za-z0-9._~-]+)(?:=([A-Za-z0-9_-]+))?(?:@(.+))?$/;

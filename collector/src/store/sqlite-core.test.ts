@@ -36,6 +36,12 @@ function row(messageId: string, receivedAt = 1000, fingerprint = 'fp'): EventRow
 }
 
 describe('SqliteCore', () => {
+  it('rolls back the dedupe window with a failed transaction', () => {
+    const bad = { ...row('b'), type: null as unknown as string }; // violates NOT NULL: the commit fails
+    expect(() => core.commit({ rows: [row('a'), bad], rejections: [] })).toThrow();
+    expect(core.commit({ rows: [row('a')], rejections: [] }).outcomes).toEqual([OUTCOME.stored]);
+  });
+
   it('stores each (source, messageId) once and tells duplicates from conflicts', () => {
     const first = core.commit({ rows: [row('a'), row('b'), row('a')], rejections: [] });
     expect(first.outcomes).toEqual([OUTCOME.stored, OUTCOME.stored, OUTCOME.duplicate]);
@@ -109,6 +115,10 @@ describe('SqliteCore', () => {
     core.close();
     core = open();
     expect(core.lastSeq()).toBe(1);
+    // The dedupe window is rebuilt from the database.
+    expect(
+      core.commit({ rows: [row('a'), row('a', 1000, 'other')], rejections: [] }).outcomes,
+    ).toEqual([OUTCOME.duplicate, OUTCOME.conflict]);
     core.close();
     const db = new Database(join(dir, 'spoor.db'));
     db.pragma('user_version = 99');

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { DedupeIndex, dedupeHash } from './dedupe-index.js';
 import { MIGRATIONS } from './sqlite-schema.js';
 import {
   OUTCOME,
@@ -39,23 +40,27 @@ export class SqliteCore implements SyncStore {
   private readonly _db: Database.Database;
   private readonly _statements = new Map<string, Database.Statement>();
   private readonly _commit: (batch: RowBatch) => CommitResult;
+  private _index: DedupeIndex;
 
   constructor(private readonly _options: SqliteOptions) {
     this._db = new Database(_options.file);
     this._db.pragma('journal_mode = WAL');
     this._db.pragma(`synchronous = ${_options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     this._db.pragma('busy_timeout = 5000');
-    // Nearly every commit touches pages all over the dedupe index (message ids are random), and
-    // a checkpoint rewrites each touched page: checkpointing every 10,000 pages instead of 1,000
-    // writes a hot page once per many commits. The cache keeps that index's pages in memory.
-    this._db.pragma('wal_autocheckpoint = 10000');
     this._db.pragma('cache_size = -65536');
     this._migrate();
     this._commit = this._db.transaction((batch: RowBatch) => this._write(batch));
+    this._index = this._loadIndex();
   }
 
   commit(batch: RowBatch): CommitResult {
-    return this._commit(batch);
+    try {
+      return this._commit(batch);
+    } catch (error) {
+      // The transaction rolled back; so must the keys it added to the index.
+      this._index = this._loadIndex();
+      throw error;
+    }
   }
 
   listEvents(query: EventQuery): StoredEvent[] {
@@ -101,16 +106,27 @@ export class SqliteCore implements SyncStore {
   }
 
   /**
-   * Deletes up to {@link PRUNE_CHUNK} of the oldest dedupe keys first seen before `before`.
-   * Ids grow with time, so the expired keys are a prefix of the table: a range delete.
+   * Forgets up to {@link PRUNE_CHUNK} of the oldest dedupe keys first seen before `before`.
+   * Seqs grow with time, so the expired keys are a prefix of the log: a range delete. The
+   * in-memory index is rebuilt once a call finds no more to delete; until then its stale
+   * entries only cost a lookup that finds no log row.
    */
   pruneDedupe(before: number): number {
     const edge = this._stmt(
-      `SELECT max(id) AS id FROM (SELECT id, seen_at FROM dedupe ORDER BY id LIMIT ${PRUNE_CHUNK}) WHERE seen_at < ?`,
-    ).get(before) as { id: number | null };
-    if (edge.id === null) return 0;
-    return this._stmt('DELETE FROM dedupe WHERE id <= ? AND seen_at < ?').run(edge.id, before)
-      .changes;
+      `SELECT max(seq) AS seq FROM (SELECT seq, seen_at FROM dedupe_log ORDER BY seq LIMIT ${PRUNE_CHUNK}) WHERE seen_at < ?`,
+    ).get(before) as { seq: number | null };
+    const deleted =
+      edge.seq === null
+        ? 0
+        : this._stmt('DELETE FROM dedupe_log WHERE seq <= ? AND seen_at < ?').run(edge.seq, before)
+            .changes;
+    if (deleted < PRUNE_CHUNK) {
+      const oldest = this._stmt('SELECT min(seq) AS seq FROM dedupe_log').get() as {
+        seq: number | null;
+      };
+      this._index.prune(oldest.seq ?? Number.MAX_SAFE_INTEGER);
+    }
+    return deleted;
   }
 
   close(): void {
@@ -118,35 +134,35 @@ export class SqliteCore implements SyncStore {
   }
 
   private _write(batch: RowBatch): CommitResult {
-    const claim = this._stmt(
-      'INSERT INTO dedupe (seen_at, source, message_id, fingerprint) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    );
-    const known = this._stmt(
-      'SELECT fingerprint FROM dedupe WHERE source = ? AND message_id = ?',
-    ).pluck();
     const insert = this._stmt(
       'INSERT INTO events (source, message_id, type, name, anonymous_id, user_id, timestamp, received_at, payload) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
     );
+    const log = this._stmt(
+      'INSERT INTO dedupe_log (seq, seen_at, hash, fingerprint) VALUES (?, ?, ?, ?)',
+    );
     const outcomes: Outcome[] = [];
     for (const row of batch.rows) {
-      if (claim.run(row.receivedAt, row.source, row.messageId, row.fingerprint).changes === 1) {
-        insert.run(
-          row.source,
-          row.messageId,
-          row.type,
-          row.name,
-          row.anonymousId,
-          row.userId,
-          row.timestamp,
-          row.receivedAt,
-          row.payload,
-        );
-        outcomes.push(OUTCOME.stored);
-      } else {
-        const fingerprint = known.get(row.source, row.messageId);
-        outcomes.push(fingerprint === row.fingerprint ? OUTCOME.duplicate : OUTCOME.conflict);
+      const hash = dedupeHash(row.source, row.messageId);
+      const known = this._find(hash, row.source, row.messageId);
+      if (known !== undefined) {
+        outcomes.push(known === row.fingerprint ? OUTCOME.duplicate : OUTCOME.conflict);
+        continue;
       }
+      const { lastInsertRowid } = insert.run(
+        row.source,
+        row.messageId,
+        row.type,
+        row.name,
+        row.anonymousId,
+        row.userId,
+        row.timestamp,
+        row.receivedAt,
+        row.payload,
+      );
+      log.run(lastInsertRowid, row.receivedAt, hash, row.fingerprint);
+      this._index.add(hash, Number(lastInsertRowid));
+      outcomes.push(OUTCOME.stored);
     }
     if (batch.rejections.length > 0) {
       const reject = this._stmt(
@@ -159,6 +175,31 @@ export class SqliteCore implements SyncStore {
       );
     }
     return { outcomes, lastSeq: this.lastSeq() };
+  }
+
+  /** The fingerprint of the event in the window stored under (source, messageId), if any. */
+  private _find(hash: number, source: string, messageId: string): string | undefined {
+    const candidates = this._index.candidates(hash);
+    if (candidates.length === 0) return undefined;
+    const read = this._stmt(
+      'SELECT e.source, e.message_id AS messageId, d.fingerprint FROM dedupe_log d JOIN events e ON e.seq = d.seq WHERE d.seq = ?',
+    );
+    for (const seq of candidates) {
+      const hit = read.get(seq) as
+        { source: string; messageId: string; fingerprint: string } | undefined;
+      if (hit?.source === source && hit.messageId === messageId) return hit.fingerprint;
+    }
+    return undefined;
+  }
+
+  private _loadIndex(): DedupeIndex {
+    const count = this._stmt('SELECT count(*) AS n FROM dedupe_log').get() as { n: number };
+    const index = new DedupeIndex(count.n);
+    const rows = this._db.prepare('SELECT hash, seq FROM dedupe_log').raw().iterate() as Iterable<
+      [number, number]
+    >;
+    for (const [hash, seq] of rows) index.add(hash, seq);
+    return index;
   }
 
   private _stmt(sql: string): Database.Statement {

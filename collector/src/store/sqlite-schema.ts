@@ -2,9 +2,11 @@
  * Migrations, applied in order and tracked in `PRAGMA user_version`. Append; never edit one
  * that has shipped.
  *
- * Row layout is shaped by ingest cost: `events` is appended in `seq` order (cheap), and the only
- * random-order index on the hot path is the dedupe key. Dedupe keys live in their own rowid table
- * so that expiring them is a range delete on the oldest ids rather than a table scan.
+ * Row layout is shaped by ingest cost: every table written on the hot path is appended in `seq`
+ * order. There is deliberately no index on message ids (they are random, and such an index costs
+ * a page rewrite per event under frequent commits): `dedupe_log` records each stored event's
+ * dedupe hash, the store keeps the window's hashes in memory (dedupe-index.ts), and expiring
+ * keys is a range delete on the oldest seqs.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -22,14 +24,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_name ON events (name, seq) WHERE name IS NOT NULL;
 
-  CREATE TABLE dedupe (
-    id INTEGER PRIMARY KEY,
+  CREATE TABLE dedupe_log (
+    seq INTEGER PRIMARY KEY,
     seen_at INTEGER NOT NULL,
-    source TEXT NOT NULL,
-    message_id TEXT NOT NULL,
+    hash INTEGER NOT NULL,
     fingerprint TEXT NOT NULL
   );
-  CREATE UNIQUE INDEX dedupe_key ON dedupe (source, message_id);
 
   CREATE TABLE rejections (
     id INTEGER PRIMARY KEY,
