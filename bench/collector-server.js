@@ -38,7 +38,7 @@ app.addHook('onSend', async (request, reply, payload) => {
 
 const before = new Set(threadIds());
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
-// Threads that appeared while the store opened: the SQLite worker is the busy one among them.
+// Threads that appeared while the collector started: its ingest workers and SQLite worker.
 const storeThreads = new Set(threadIds().filter((tid) => !before.has(tid)));
 let elu = performance.eventLoopUtilization();
 

@@ -87,7 +87,7 @@ export function formatTable(r, e) {
     ],
     ['p50 / p99 at max rate', `${ms(c.max.latencyMs.p50)} / ${ms(c.max.latencyMs.p99)}`, ''],
     [
-      '  CPU at max: main thread / SQLite worker',
+      '  CPU at max: event loop / worker threads',
       `${c.max.collector.cores.main} / ${c.max.collector.cores.store} cores`,
       `${c.max.collector.rowsPerCommit} rows per commit`,
     ],

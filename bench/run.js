@@ -166,7 +166,7 @@ async function measureCollector(pool) {
     );
     const { cores, mainEventLoopBusy, rowsPerCommit } = max.collector;
     log(
-      `    collector CPU in cores: main thread ${cores.main}, storage worker ${cores.store}, other threads ${cores.other}; main event loop ${Math.round(mainEventLoopBusy * 100)} % busy; ${rowsPerCommit} rows per commit`,
+      `    collector CPU in cores: main thread ${cores.main}, worker threads (ingest + storage) ${cores.store}, other threads ${cores.other}; main event loop ${Math.round(mainEventLoopBusy * 100)} % busy; ${rowsPerCommit} rows per commit`,
     );
     if (max.non2xx + max.errors + max.timeouts > 0)
       log(
@@ -216,7 +216,9 @@ async function measureCollector(pool) {
 function verify(dataDir, acked, runs) {
   const db = new Database(join(dataDir, 'spoor.db'), { readonly: true, fileMustExist: true });
   const stored = db.prepare('SELECT count(*) FROM events').pluck().get();
-  const distinct = db.prepare('SELECT count(*) FROM dedupe').pluck().get();
+  // Every stored event has one dedupe-log entry and a message id no other stored event has.
+  const distinct = db.prepare('SELECT count(DISTINCT message_id) FROM events').pluck().get();
+  const logged = db.prepare('SELECT count(*) FROM dedupe_log').pluck().get();
   const payloadBytes = Math.round(
     db.prepare('SELECT avg(length(payload)) FROM events').pluck().get(),
   );
@@ -226,7 +228,8 @@ function verify(dataDir, acked, runs) {
   if (stored !== acked.events) problems.push(`${stored} stored but ${acked.events} acknowledged`);
   if (stored !== acked.requests * BATCH_SIZE)
     problems.push(`${acked.requests} requests answered 200 but ${stored} events stored`);
-  if (distinct !== stored) problems.push(`${distinct} dedupe keys for ${stored} events`);
+  if (distinct !== stored) problems.push(`${distinct} distinct message ids for ${stored} events`);
+  if (logged !== stored) problems.push(`${logged} dedupe-log entries for ${stored} events`);
   if (acked.duplicates > 0) problems.push(`${acked.duplicates} events were taken for duplicates`);
   const partial = runs.reduce((n, r) => n + r.partiallyAccepted, 0);
   if (partial > 0) problems.push(`${partial} answers with 200 did not store their whole batch`);
