@@ -1,14 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollector, trackEvent, type TestCollector } from './kit.js';
-
-function post(c: TestCollector, body: unknown) {
-  return c.app.inject({
-    method: 'POST',
-    url: '/v1/batch',
-    headers: { authorization: c.basic, 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-}
+import { injectPost, startCollector, trackEvent, type TestCollector } from './kit.js';
 
 // One request must not be able to cause work, storage or a response far out of its own size.
 describe('batch limits', () => {
@@ -23,7 +14,7 @@ describe('batch limits', () => {
       url: '/v1/rejections?limit=1000',
       headers: { authorization: c.bearer },
     });
-    const res = await post(c, {
+    const res = await injectPost(c, {
       batch: [trackEvent(), ...Array.from({ length: 2499 }, (_, i) => i)],
     });
     expect(res.statusCode).toBe(200);
@@ -47,7 +38,7 @@ describe('batch limits', () => {
 
   it('refuses a batch of more than 2,500 events as too large, so senders split it', async () => {
     const small = { type: 'track', event: 'x', anonymousId: 'a' }; // 2,501 of these fit in 500 KB
-    const res = await post(c, { batch: Array.from({ length: 2501 }, () => small) });
+    const res = await injectPost(c, { batch: Array.from({ length: 2501 }, () => small) });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({
       code: 'batch_too_large',

@@ -1,22 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollector, storedEvents, trackEvent, type TestCollector } from './kit.js';
+import { injectPost, startCollector, storedEvent, trackEvent, type TestCollector } from './kit.js';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
-/** POSTs `body` as JSON through inject, authenticated with the kit's write key. */
-function post(c: TestCollector, body: unknown, path = '/v1/batch') {
-  return c.app.inject({
+/** POSTs an event over real HTTP as if a proxy had forwarded it for 203.0.113.7. */
+function postForwardedFor(c: TestCollector, event: Record<string, unknown>) {
+  return fetch(`${c.url}/v1/track`, {
     method: 'POST',
-    url: path,
-    headers: { authorization: c.basic, 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
+    headers: {
+      authorization: c.basic,
+      'content-type': 'application/json',
+      'x-forwarded-for': '203.0.113.7',
+    },
+    body: JSON.stringify(event),
   });
-}
-
-/** The stored event with this messageId, or undefined. */
-async function stored(c: TestCollector, messageId: unknown) {
-  return (await storedEvents(c)).find((s) => s.event['messageId'] === messageId)?.event;
 }
 
 describe('enrichment', () => {
@@ -32,9 +30,9 @@ describe('enrichment', () => {
     const original = new Date(slow - 5000).toISOString();
     const event = trackEvent({ timestamp: original, sentAt: new Date(slow).toISOString() });
     const before = Date.now();
-    expect((await post(c, { batch: [event] })).statusCode).toBe(200);
+    expect((await injectPost(c, { batch: [event] })).statusCode).toBe(200);
     const after = Date.now();
-    const saved = (await stored(c, event['messageId']))!;
+    const saved = (await storedEvent(c, event['messageId']))!;
     const receivedAt = Date.parse(saved['receivedAt'] as string);
     expect(receivedAt).toBeGreaterThanOrEqual(before);
     expect(receivedAt).toBeLessThanOrEqual(after);
@@ -46,31 +44,25 @@ describe('enrichment', () => {
     const slow = Date.now() - 3600_000;
     const event = trackEvent({ timestamp: new Date(slow - 2000).toISOString() });
     const sentAt = new Date(slow).toISOString();
-    expect((await post(c, { sentAt, batch: [event] })).statusCode).toBe(200);
-    const saved = (await stored(c, event['messageId']))!;
+    expect((await injectPost(c, { sentAt, batch: [event] })).statusCode).toBe(200);
+    const saved = (await storedEvent(c, event['messageId']))!;
     const receivedAt = Date.parse(saved['receivedAt'] as string);
     expect(Date.parse(saved['timestamp'] as string)).toBe(receivedAt - 2000);
   });
 
   it('sets context.ip from the connection and ignores X-Forwarded-For by default', async () => {
     const event = trackEvent();
-    const res = await fetch(`${c.url}/v1/track`, {
-      method: 'POST',
-      headers: {
-        authorization: c.basic,
-        'content-type': 'application/json',
-        'x-forwarded-for': '203.0.113.7',
-      },
-      body: JSON.stringify(event),
-    });
+    const res = await postForwardedFor(c, event);
     expect(res.status).toBe(200);
-    expect((await stored(c, event['messageId']))?.['context']).toMatchObject({ ip: '127.0.0.1' });
+    expect((await storedEvent(c, event['messageId']))?.['context']).toMatchObject({
+      ip: '127.0.0.1',
+    });
   });
 
   it('parses the user agent into browser, os and device', async () => {
     const event = trackEvent({ context: { userAgent: IPHONE_UA } });
-    expect((await post(c, { batch: [event] })).statusCode).toBe(200);
-    expect((await stored(c, event['messageId']))?.['context']).toEqual({
+    expect((await injectPost(c, { batch: [event] })).statusCode).toBe(200);
+    expect((await storedEvent(c, event['messageId']))?.['context']).toEqual({
       userAgent: IPHONE_UA,
       ip: '127.0.0.1',
       browser: { name: 'Mobile Safari', version: '17.5' },
@@ -82,8 +74,8 @@ describe('enrichment', () => {
   it('keeps a context.os and context.ip the client sent', async () => {
     const os = { name: 'HarmonyOS', version: '4.2' };
     const event = trackEvent({ context: { userAgent: IPHONE_UA, os, ip: '198.51.100.1' } });
-    expect((await post(c, { batch: [event] })).statusCode).toBe(200);
-    const context = (await stored(c, event['messageId']))?.['context'];
+    expect((await injectPost(c, { batch: [event] })).statusCode).toBe(200);
+    const context = (await storedEvent(c, event['messageId']))?.['context'];
     expect(context).toMatchObject({ os, ip: '198.51.100.1', browser: { name: 'Mobile Safari' } });
   });
 
@@ -92,18 +84,18 @@ describe('enrichment', () => {
       trackEvent({ context: undefined }),
       trackEvent({ context: { locale: 'zh-CN' } }),
     ];
-    const res = await post(c, {
+    const res = await injectPost(c, {
       context: { library: { name: 'analytics-node', version: '3.0.0' }, locale: 'en-US' },
       integrations: { All: false },
       batch: [a, b],
     });
     expect(res.statusCode).toBe(200);
     const library = { name: 'analytics-node', version: '3.0.0' };
-    expect(await stored(c, a['messageId'])).toMatchObject({
+    expect(await storedEvent(c, a['messageId'])).toMatchObject({
       context: { library, locale: 'en-US' },
       integrations: { All: false },
     });
-    expect(await stored(c, b['messageId'])).toMatchObject({
+    expect(await storedEvent(c, b['messageId'])).toMatchObject({
       context: { library, locale: 'zh-CN' },
       integrations: { All: false },
     });
@@ -111,8 +103,8 @@ describe('enrichment', () => {
 
   it('stores numeric ids as strings', async () => {
     const event = trackEvent({ userId: 12345, anonymousId: 678 });
-    expect((await post(c, { batch: [event] })).statusCode).toBe(200);
-    expect(await stored(c, event['messageId'])).toMatchObject({
+    expect((await injectPost(c, { batch: [event] })).statusCode).toBe(200);
+    expect(await storedEvent(c, event['messageId'])).toMatchObject({
       userId: '12345',
       anonymousId: '678',
     });
@@ -128,16 +120,10 @@ describe('enrichment behind a trusted proxy', () => {
 
   it('takes context.ip from X-Forwarded-For', async () => {
     const event = trackEvent();
-    const res = await fetch(`${c.url}/v1/track`, {
-      method: 'POST',
-      headers: {
-        authorization: c.basic,
-        'content-type': 'application/json',
-        'x-forwarded-for': '203.0.113.7',
-      },
-      body: JSON.stringify(event),
-    });
+    const res = await postForwardedFor(c, event);
     expect(res.status).toBe(200);
-    expect((await stored(c, event['messageId']))?.['context']).toMatchObject({ ip: '203.0.113.7' });
+    expect((await storedEvent(c, event['messageId']))?.['context']).toMatchObject({
+      ip: '203.0.113.7',
+    });
   });
 });

@@ -1,23 +1,16 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import type { IngestResponse } from '@spoor/schemas';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WRITE_KEY, startCollector, storedEvents, trackEvent, type TestCollector } from './kit.js';
+import {
+  WRITE_KEY,
+  injectPost,
+  startCollector,
+  storedEvent,
+  storedEvents,
+  trackEvent,
+  type TestCollector,
+} from './kit.js';
 import { TRANSPORTS, send } from './transports.js';
-
-/** POSTs `body` as JSON through inject, authenticated with the kit's write key. */
-function post(c: TestCollector, body: unknown, path = '/v1/batch', headers = {}) {
-  return c.app.inject({
-    method: 'POST',
-    url: path,
-    headers: { authorization: c.basic, 'content-type': 'application/json', ...headers },
-    payload: JSON.stringify(body),
-  });
-}
-
-/** The stored event with this messageId, or undefined. */
-async function stored(c: TestCollector, messageId: unknown) {
-  return (await storedEvents(c)).find((s) => s.event['messageId'] === messageId)?.event;
-}
 
 describe('ingest', () => {
   let c: TestCollector;
@@ -29,7 +22,7 @@ describe('ingest', () => {
   describe('answers', () => {
     it('accepts an all-valid batch with 200 and the accepted count', async () => {
       const events = [trackEvent(), trackEvent(), trackEvent()];
-      const res = await post(c, { batch: events });
+      const res = await injectPost(c, { batch: events });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({
         success: true,
@@ -40,7 +33,7 @@ describe('ingest', () => {
         rejected: [],
         rejectedCount: 0,
       });
-      for (const e of events) expect(await stored(c, e['messageId'])).toBeDefined();
+      for (const e of events) expect(await storedEvent(c, e['messageId'])).toBeDefined();
     });
 
     it('stores the valid events of a partly valid batch and lists each rejected one', async () => {
@@ -50,7 +43,7 @@ describe('ingest', () => {
         trackEvent(),
         trackEvent({ event: '' }),
       ];
-      const res = await post(c, { batch: events });
+      const res = await injectPost(c, { batch: events });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({
         success: true,
@@ -68,15 +61,15 @@ describe('ingest', () => {
           },
         ],
       });
-      expect(await stored(c, events[0]!['messageId'])).toBeDefined();
-      expect(await stored(c, events[2]!['messageId'])).toBeDefined();
-      expect(await stored(c, events[1]!['messageId'])).toBeUndefined();
-      expect(await stored(c, events[3]!['messageId'])).toBeUndefined();
+      expect(await storedEvent(c, events[0]!['messageId'])).toBeDefined();
+      expect(await storedEvent(c, events[2]!['messageId'])).toBeDefined();
+      expect(await storedEvent(c, events[1]!['messageId'])).toBeUndefined();
+      expect(await storedEvent(c, events[3]!['messageId'])).toBeUndefined();
     });
 
     it('answers 400 no_valid_events with the reasons when nothing is valid', async () => {
       const before = (await storedEvents(c)).length;
-      const res = await post(c, { batch: [trackEvent({ type: 'buy' }), 7] });
+      const res = await injectPost(c, { batch: [trackEvent({ type: 'buy' }), 7] });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({
         code: 'no_valid_events',
@@ -108,15 +101,15 @@ describe('ingest', () => {
       });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({ code: 'unauthorized', message: expect.any(String) });
-      expect(await stored(c, event['messageId'])).toBeUndefined();
+      expect(await storedEvent(c, event['messageId'])).toBeUndefined();
     });
 
     it('accepts the key as Basic user name whatever the password', async () => {
       const event = trackEvent();
       const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:ignored`).toString('base64')}`;
-      const res = await post(c, { batch: [event] }, '/v1/batch', { authorization });
+      const res = await injectPost(c, { batch: [event] }, '/v1/batch', { authorization });
       expect(res.statusCode).toBe(200);
-      expect(await stored(c, event['messageId'])).toBeDefined();
+      expect(await storedEvent(c, event['messageId'])).toBeDefined();
     });
 
     it.each(['/v1/batch', '/v1/track'])(
@@ -134,7 +127,7 @@ describe('ingest', () => {
         });
         expect(res.status).toBe(200);
         expect(await res.json()).toMatchObject({ accepted: 1 });
-        const saved = await stored(c, event['messageId']);
+        const saved = await storedEvent(c, event['messageId']);
         expect(saved).toMatchObject({ type: 'track', event: event['event'] });
         expect(saved).not.toHaveProperty('writeKey');
         expect(JSON.stringify(saved)).not.toContain(WRITE_KEY);
@@ -160,17 +153,17 @@ describe('ingest', () => {
       });
       expect(res.status).toBe(200);
       expect(res.json()).toMatchObject({ accepted: 1 });
-      expect(await stored(c, event['messageId'])).toMatchObject({ event: event['event'] });
+      expect(await storedEvent(c, event['messageId'])).toMatchObject({ event: event['event'] });
     });
   });
 
   describe('dedupe', () => {
     it('derives a messageId and recognises a blind retry of the same payload', async () => {
       const event = { ...trackEvent(), messageId: undefined, event: `Retry ${Math.random()}` };
-      const first = await post(c, { sentAt: new Date().toISOString(), batch: [event] });
+      const first = await injectPost(c, { sentAt: new Date().toISOString(), batch: [event] });
       expect(first.json()).toMatchObject({ accepted: 1, duplicates: 0 });
       // A retry is sent later: only sentAt differs, and it is not part of the identity.
-      const retry = await post(c, {
+      const retry = await injectPost(c, {
         sentAt: new Date(Date.now() + 1000).toISOString(),
         batch: [event],
       });
@@ -182,14 +175,14 @@ describe('ingest', () => {
 
     it('keeps the first payload when a messageId is reused for another one', async () => {
       const event = trackEvent();
-      expect((await post(c, { batch: [event] })).statusCode).toBe(200);
-      const res = await post(c, { batch: [{ ...event, event: 'Something Else' }] });
+      expect((await injectPost(c, { batch: [event] })).statusCode).toBe(200);
+      const res = await injectPost(c, { batch: [{ ...event, event: 'Something Else' }] });
       expect(res.json<IngestResponse>()).toMatchObject({
         accepted: 0,
         duplicates: 1,
         conflicts: [{ index: 0, messageId: event['messageId'] }],
       });
-      expect(await stored(c, event['messageId'])).toMatchObject({ event: event['event'] });
+      expect(await storedEvent(c, event['messageId'])).toMatchObject({ event: event['event'] });
     });
   });
 
@@ -204,20 +197,20 @@ describe('ingest', () => {
     };
     it.each(Object.entries(bodies))('sets type %s from the path', async (type, fields) => {
       const messageId = `single-${type}-${Math.random()}`;
-      const res = await post(c, { userId: 'u1', messageId, ...fields }, `/v1/${type}`);
+      const res = await injectPost(c, { userId: 'u1', messageId, ...fields }, `/v1/${type}`);
       expect(res.statusCode).toBe(200);
-      expect(await stored(c, messageId)).toMatchObject({ type, ...fields });
+      expect(await storedEvent(c, messageId)).toMatchObject({ type, ...fields });
     });
 
     it('refuses a type that contradicts the path', async () => {
       const event = trackEvent({ type: 'identify' });
-      const res = await post(c, event, '/v1/track');
+      const res = await injectPost(c, event, '/v1/track');
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({
         code: 'no_valid_events',
         rejected: [{ index: 0, errors: [{ code: 'invalid_field', path: 'type' }] }],
       });
-      expect(await stored(c, event['messageId'])).toBeUndefined();
+      expect(await storedEvent(c, event['messageId'])).toBeUndefined();
     });
   });
 });
@@ -263,20 +256,20 @@ describe('ingest with restricted origins', () => {
   it('accepts posts from the allowed origin and from servers, which send no Origin', async () => {
     for (const headers of [{ origin: shop }, {}]) {
       const event = trackEvent();
-      const res = await post(c, { batch: [event] }, '/v1/batch', headers);
+      const res = await injectPost(c, { batch: [event] }, '/v1/batch', headers);
       expect(res.statusCode).toBe(200);
-      expect(await stored(c, event['messageId'])).toBeDefined();
+      expect(await storedEvent(c, event['messageId'])).toBeDefined();
     }
   });
 
   it('refuses a post from another origin with 403 forbidden_origin', async () => {
     const event = trackEvent();
-    const res = await post(c, { batch: [event] }, '/v1/batch', {
+    const res = await injectPost(c, { batch: [event] }, '/v1/batch', {
       origin: 'https://evil.example.net',
     });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ code: 'forbidden_origin', message: expect.any(String) });
-    expect(await stored(c, event['messageId'])).toBeUndefined();
+    expect(await storedEvent(c, event['messageId'])).toBeUndefined();
   });
 });
 
@@ -292,7 +285,7 @@ describe('ingest with configured options', () => {
     });
     const unknown = trackEvent({ identities: { qq_openid: 'q1' } });
     const unconfigured = trackEvent({ identities: { phone: '+8613800000000' } });
-    const res = await post(c, { batch: [known, unknown, unconfigured] });
+    const res = await injectPost(c, { batch: [known, unknown, unconfigured] });
     expect(res.json()).toMatchObject({
       accepted: 1,
       rejected: [
@@ -300,7 +293,7 @@ describe('ingest with configured options', () => {
         { index: 2, errors: [{ code: 'unknown_identity_type', path: 'identities.phone' }] },
       ],
     });
-    expect(await stored(c, known['messageId'])).toMatchObject({
+    expect(await storedEvent(c, known['messageId'])).toMatchObject({
       identities: { wechat_openid: 'o6_x', member_id: '42' },
     });
   });
@@ -310,11 +303,11 @@ describe('ingest with configured options', () => {
     const operations = { increment: { visits: 1 }, setOnce: { first_seen: '2026-01-01' } };
     const identify = { type: 'identify', userId: 'u1', messageId: 'op-identify', operations };
     const track = trackEvent({ operations });
-    const res = await post(c, { batch: [identify, track] });
+    const res = await injectPost(c, { batch: [identify, track] });
     expect(res.json()).toMatchObject({
       accepted: 1,
       rejected: [{ index: 1, errors: [{ code: 'operations_not_allowed', path: 'operations' }] }],
     });
-    expect(await stored(c, 'op-identify')).toMatchObject({ operations });
+    expect(await storedEvent(c, 'op-identify')).toMatchObject({ operations });
   });
 });

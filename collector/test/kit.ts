@@ -264,3 +264,26 @@ export async function streamBatches(
   };
   await Promise.all(Array.from({ length: options.senders }, sender));
 }
+
+/** POSTs `body` as JSON through inject, authenticated with the collector's write key. */
+export function injectPost(
+  c: TestCollector,
+  body: unknown,
+  path = '/v1/batch',
+  headers: Record<string, string> = {},
+) {
+  return c.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { authorization: c.basic, 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  });
+}
+
+/** The stored event with this messageId, or undefined. */
+export async function storedEvent(
+  c: TestCollector,
+  messageId: unknown,
+): Promise<Record<string, unknown> | undefined> {
+  return (await storedEvents(c)).find((s) => s.event['messageId'] === messageId)?.event;
+}
