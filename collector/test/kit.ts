@@ -270,7 +270,7 @@ export function injectPost(
   c: TestCollector,
   body: unknown,
   path = '/v1/batch',
-  headers: Record<string, string> = {},
+  headers: Record<string, string | undefined> = {},
 ) {
   return c.app.inject({
     method: 'POST',
