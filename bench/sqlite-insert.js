@@ -35,6 +35,8 @@ function open(file) {
   const db = new Database(join(dir, file));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // Deliberately the collector's `events` columns (collector/src/store/sqlite-schema.ts) plus
+  // the UNIQUE message id the issue's limit names: the same rows, stored with nothing else.
   db.exec(`CREATE TABLE events (
     seq INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
