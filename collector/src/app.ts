@@ -19,7 +19,6 @@ import { ingestRoutes } from './plugins/ingest.js';
 import { opsRoutes } from './plugins/ops.js';
 import { readRoutes } from './plugins/read-api.js';
 import { GroupCommitter } from './store/group-commit.js';
-import { PRUNE_CHUNK } from './store/sqlite-core.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { EventStore } from './store/types.js';
 
@@ -38,7 +37,6 @@ const PRUNE_INTERVAL_MS = 3600_000;
 const FASTIFY_CODES: Record<string, RequestErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'batch_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
 };
 
@@ -63,6 +61,9 @@ export function buildCollector(options: CollectorOptions): FastifyInstance {
     // Fastify's own closing 503 has no `code` and no Retry-After; with this off, late requests
     // reach the ingest hook and get the registry's `shutting_down` answer instead.
     return503OnClosing: false,
+    // A body that takes this long to arrive is refused, so a slow sender cannot hold a
+    // connection (or a shutdown) open indefinitely.
+    requestTimeout: 60_000,
     clientErrorHandler: (error, socket) => answerClientError(error, socket, metrics),
   });
   registerBodyParser(app, config.limits.maxBatchBytes);
@@ -103,7 +104,7 @@ async function createContext(
   );
   const sinks = [...config.webhooks.map((w) => createWebhookSink(w)), ...extraSinks];
   const forwarder = new Forwarder(store, sinks, metrics, app.log);
-  const committer = new GroupCommitter(store, await store.lastSeq(), (_stored, rows) => {
+  const committer = new GroupCommitter(store, await store.lastSeq(), (rows) => {
     metrics.commitRows.observe(rows);
     forwarder.wake();
   });
@@ -143,7 +144,8 @@ function startDedupePruner(store: EventStore, days: number, app: FastifyInstance
   const prune = async () => {
     const before = Date.now() - days * 86_400_000;
     let total = 0;
-    for (let n = PRUNE_CHUNK; n === PRUNE_CHUNK; total += n) n = await store.pruneDedupe(before);
+    // Until a call finds nothing more: the last call is also what trims the in-memory index.
+    for (let n = 1; n > 0; total += n) n = await store.pruneDedupe(before);
     if (total > 0) app.log.info({ pruned: total }, 'expired dedupe keys pruned');
   };
   const run = () => {

@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) fail(loaded.error);
   const env = loaded.value;
-  const credentials = ensureDevCredentials(env.dataDir, env);
+  const resolved = ensureDevCredentials(env.dataDir, env);
+  if (!resolved.ok) fail(resolved.error);
+  const credentials = resolved.value;
   const app = buildCollector({
     ...env,
     writeKeys: credentials.writeKeys,

@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     expect(result.ok && result.value.trustProxy).toEqual(expected);
   });
 
+  it('reads a webhook whose name starts with http', () => {
+    const result = loadConfig({ SPOOR_WEBHOOKS: 'http-log=https://log.example.com/in' });
+    expect(result.ok && result.value.webhooks).toEqual([
+      { name: 'http-log', url: 'https://log.example.com/in' },
+    ]);
+  });
+
   it('reads webhooks with and without names', () => {
     const result = loadConfig({
       SPOOR_WEBHOOKS: 'crm=https://crm.example.com/hook,http://127.0.0.1:9000/in',
@@ -65,6 +72,8 @@ describe('loadConfig', () => {
     ['SPOOR_SQLITE_SYNC', 'off'],
     ['SPOOR_DEDUPE_DAYS', '0'],
     ['SPOOR_WEBHOOKS', 'crm=ftp://x'],
+    ['SPOOR_WEBHOOKS', 'crm=https://a.example.com,crm=https://b.example.com'],
+    ['SPOOR_WEBHOOKS', 'not a url'],
     ['SPOOR_LOG_LEVEL', 'loud'],
     ['SPOOR_PROT', '8080'],
   ])('refuses %s=%s with one message naming the variable', (name, value) => {

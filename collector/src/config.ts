@@ -136,18 +136,23 @@ const trustProxy = z.string().transform((value): boolean | number | string[] => 
   return list(value);
 });
 
-const webhooks = z.string().transform((value, ctx) =>
-  list(value).map((entry, i) => {
-    const eq = entry.indexOf('=');
-    const [name, url] =
-      eq > 0 && !entry.startsWith('http')
-        ? [entry.slice(0, eq), entry.slice(eq + 1)]
-        : [`webhook${i + 1}`, entry];
-    if (!/^https?:\/\/[^\s]+$/.test(url))
-      ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=http(s)://url` });
-    return { name, url };
-  }),
-);
+const webhooks = z.string().transform((value, ctx) => {
+  const hooks = list(value).map((entry, i) => {
+    const named = /^([A-Za-z0-9_-]+)=(https?:\/\/\S+)$/.exec(entry);
+    if (named) return { name: named[1] ?? '', url: named[2] ?? '' };
+    if (/^https?:\/\/\S+$/.test(entry)) return { name: `webhook${i + 1}`, url: entry };
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${entry}" is not name=http(s)://url or http(s)://url`,
+    });
+    return { name: '', url: '' };
+  });
+  // A sink's name keys its cursor: two sinks sharing one would skip each other's events.
+  if (new Set(hooks.map((h) => h.name)).size !== hooks.length) {
+    ctx.addIssue({ code: 'custom', message: 'two webhooks have the same name' });
+  }
+  return hooks;
+});
 
 const EnvSchema = z.strictObject({
   SPOOR_HOST: z.string().min(1).default(CONFIG_DEFAULTS.host),

@@ -10,23 +10,30 @@ export const DEV_CREDENTIALS_FILE = 'dev-credentials.json';
 export interface Credentials {
   writeKeys: WriteKey[];
   adminToken: string;
-  /** True when a write key or the admin token came from the development credentials file. */
+  /** True when the credentials came from the development credentials file. */
   development: boolean;
 }
 
+/** The result of {@link ensureDevCredentials}. */
+export type CredentialsResult = { ok: true; value: Credentials } | { ok: false; error: string };
+
 /**
- * Fills in whatever credentials the environment left out with development ones, created once
- * and kept in the data directory (mode 0600) so restarts keep working with the same values.
+ * With neither a write key nor an admin token configured, creates development ones, once, and
+ * keeps them in the data directory (mode 0600) so restarts keep working with the same values.
+ * One without the other is refused: that is a production setup missing half its credentials.
  */
 export function ensureDevCredentials(
   dataDir: string,
   configured: { writeKeys: WriteKey[] | null; adminToken: string | null },
-): Credentials {
-  if (configured.writeKeys && configured.adminToken) {
+): CredentialsResult {
+  const { writeKeys, adminToken } = configured;
+  if (writeKeys && adminToken)
+    return { ok: true, value: { writeKeys, adminToken, development: false } };
+  if (writeKeys || adminToken) {
+    const missing = writeKeys ? 'SPOOR_ADMIN_TOKEN' : 'SPOOR_WRITE_KEYS';
     return {
-      writeKeys: configured.writeKeys,
-      adminToken: configured.adminToken,
-      development: false,
+      ok: false,
+      error: `Invalid configuration:\n  ${missing}: required when the other credential is set (set both, or neither for development)`,
     };
   }
   const file = join(dataDir, DEV_CREDENTIALS_FILE);
@@ -42,8 +49,11 @@ export function ensureDevCredentials(
     writeFileSync(file, `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
   }
   return {
-    writeKeys: configured.writeKeys ?? [{ key: dev.writeKey, source: 'dev', origins: null }],
-    adminToken: configured.adminToken ?? dev.adminToken,
-    development: true,
+    ok: true,
+    value: {
+      writeKeys: [{ key: dev.writeKey, source: 'dev', origins: null }],
+      adminToken: dev.adminToken,
+      development: true,
+    },
   };
 }

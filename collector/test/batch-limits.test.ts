@@ -45,4 +45,23 @@ describe('batch limits', () => {
       message: 'A batch may hold at most 2500 events',
     });
   });
+
+  it('counts batch-level context toward each event’s size, so it cannot multiply storage', async () => {
+    const text = 'x'.repeat(7000); // each string within limits; together over 32 KB
+    const big = { page: { title: text, url: text, path: text, referrer: text, search: text } };
+    const small = { type: 'track', event: 'x', anonymousId: 'a' };
+    const res = await injectPost(c, {
+      context: big,
+      batch: Array.from({ length: 5 }, () => small),
+    });
+    expect(res.statusCode).toBe(400);
+    const body = res.json<{ code: string; rejected: { errors: { code: string }[] }[] }>();
+    expect(body.code).toBe('no_valid_events');
+    expect(body.rejected.map((r) => r.errors[0]?.code)).toEqual(Array(5).fill('event_too_large'));
+    const fits = await injectPost(c, {
+      context: { page: { title: 'x'.repeat(1000) } },
+      batch: [small],
+    });
+    expect(fits.json()).toMatchObject({ accepted: 1 });
+  });
 });

@@ -150,7 +150,7 @@ function readBatch(limits: Limits, body: unknown, req: RequestContext): unknown[
       `A batch may hold at most ${limits.maxBatchEvents} events`,
     );
   }
-  const shared: NonNullable<RequestContext['batch']> = {};
+  const shared: NonNullable<RequestContext['batch']> = { bytes: 0 };
   for (const [field, value] of [
     ['context', context],
     ['integrations', integrations],
@@ -172,6 +172,7 @@ function readBatch(limits: Limits, body: unknown, req: RequestContext): unknown[
       );
     }
     shared[field] = value as Record<string, unknown>;
+    shared.bytes = (shared.bytes ?? 0) + (guard.ok ? guard.value : 0);
   }
   if (sentAt !== undefined) {
     if (!DateTimeSchema.safeParse(sentAt).success) {

@@ -19,7 +19,8 @@ export interface IngestWorkerData {
 
 /** A message to an ingest worker, and its answer. */
 export type IngestCall = { id: number; input: IngestInput };
-export type IngestReply = { id: number; result: IngestPrepared } | { id: number; error: string };
+export type IngestReply =
+  { id: number; result: IngestPrepared } | { id: number; error: string } | { ready: true };
 
 const port = parentPort;
 if (!port) throw new Error('ingest-worker must run in a worker thread');
@@ -46,4 +47,4 @@ port.on('message', ({ id, input }: IngestCall) => {
     } satisfies IngestReply);
   }
 });
-port.postMessage({ id: 0, error: 'ready' } satisfies IngestReply);
+port.postMessage({ ready: true } satisfies IngestReply);

@@ -60,6 +60,18 @@ describe('prepareEvent', () => {
     expect(b.messageId).toBe(a.messageId);
   });
 
+  it('gives each event without messageId or timestamp its own id: identical ones may be real repeats', () => {
+    const untimed = () => {
+      const { messageId: _id, timestamp: _t, ...rest } = event();
+      return rest;
+    };
+    const a = prepared(untimed());
+    const b = prepared(untimed());
+    expect(a.messageId).toMatch(/^spoor-/);
+    expect(b.messageId).not.toBe(a.messageId);
+    expect(b.fingerprint).toBe(a.fingerprint);
+  });
+
   it('stores the enriched event with server fields', () => {
     const row = prepared(
       event({ sentAt: '2026-11-22T08:00:00.000Z', context: { locale: 'zh-CN' } }),

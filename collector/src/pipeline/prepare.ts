@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import {
   EVENT_ERRORS,
   guardJson,
@@ -25,7 +25,13 @@ export interface RequestContext {
   /** Set by the single-event endpoints (`/v1/track` …): the type the path implies. */
   pathType?: EventType;
   /** Batch-level fields that apply to every event in the batch. */
-  batch?: { context?: Context; integrations?: Record<string, unknown>; sentAt?: string };
+  batch?: {
+    context?: Context;
+    integrations?: Record<string, unknown>;
+    sentAt?: string;
+    /** JSON size of the batch-level context and integrations, merged into every event. */
+    bytes?: number;
+  };
 }
 
 /** Per-collector settings {@link prepareEvent} needs. */
@@ -81,12 +87,16 @@ export function prepareEvent(
 
   const guard = guardJson(input, settings.limits);
   if (!guard.ok) return reject(guard.error);
-  if (guard.value > settings.limits.maxEventBytes) {
+  // Batch-level fields are merged into the event, so they count toward its size: otherwise a
+  // large batch context would be stored once per event, far beyond what the request carried.
+  const bytes = guard.value + (req.batch?.bytes ?? 0);
+  if (bytes > settings.limits.maxEventBytes) {
+    const shared = req.batch?.bytes ? ' with its batch-level context and integrations' : '';
     return reject(
       issue(
         'event_too_large',
         '',
-        `The event is ${guard.value} bytes; the limit is ${settings.limits.maxEventBytes}`,
+        `The event${shared} is ${bytes} bytes; the limit is ${settings.limits.maxEventBytes}`,
       ),
     );
   }
@@ -142,7 +152,7 @@ export function prepareEvent(
   const stable = JSON.stringify(normalized);
   const digest = hash('sha1', stable, 'hex');
   const fields: ServerFields = {
-    messageId: event.messageId ?? `spoor-${digest}`,
+    messageId: event.messageId ?? derivedMessageId(event, digest),
     timestamp: new Date(timestamp).toISOString(),
     receivedAt: (req.receivedAtIso ??= new Date(req.receivedAt).toISOString()),
     sentAt,
@@ -164,6 +174,16 @@ export function prepareEvent(
       payload,
     },
   };
+}
+
+/**
+ * An id for an event sent without one. With its own timestamp, the event's content identifies
+ * it, so a blind retry of the same bytes is still recognised; without one, two identical events
+ * may well be two real occurrences, and each gets a random id (as Segment does).
+ */
+function derivedMessageId(event: SpoorEvent, digest: string): string {
+  const timed = event.originalTimestamp !== undefined || event.timestamp !== undefined;
+  return timed ? `spoor-${digest}` : `spoor-${randomUUID()}`;
 }
 
 /** The payload for the rare event whose keys keep `context` from leading its JSON. */

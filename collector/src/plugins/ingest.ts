@@ -8,6 +8,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CollectorContext } from '../context.js';
 import { SpoorError } from '../errors.js';
+import { IngestUnavailableError } from '../pipeline/ingest-pool.js';
 import type { IngestInput, IngestPrepared } from '../pipeline/ingest-request.js';
 import { unpackRows, type PackedRows } from '../store/row-codec.js';
 import { OUTCOME, type RejectionRow } from '../store/types.js';
@@ -112,6 +113,9 @@ async function prepare(ctx: CollectorContext, input: IngestInput): Promise<Inges
     return await ctx.ingest.prepare(input);
   } catch (error) {
     ctx.log.error({ err: error }, 'ingest worker failed');
+    // A worker that died takes its requests with it; they were not stored and may be retried.
+    if (error instanceof IngestUnavailableError)
+      throw new SpoorError('overloaded', error.message, undefined, 1);
     throw new SpoorError('internal_error');
   }
 }

@@ -4,7 +4,10 @@ import { requireAdmin } from './auth.js';
 
 /** Liveness, readiness and Prometheus metrics. */
 export async function opsRoutes(app: FastifyInstance, ctx: CollectorContext): Promise<void> {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Liveness: only a store that failed for good makes the process worth restarting.
+  app.get('/healthz', async (_request, reply) =>
+    ctx.store.broken ? reply.code(503).send({ status: 'store_failed' }) : { status: 'ok' },
+  );
 
   app.get('/readyz', async (_request, reply) => {
     if (ctx.closing) return reply.code(503).send({ status: 'closing' });

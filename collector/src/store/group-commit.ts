@@ -29,7 +29,7 @@ export class GroupCommitter {
     private readonly _store: EventStore,
     /** The store's last seq when the committer starts. */
     lastSeq: number,
-    private readonly _onCommitted: (stored: number, rows: number) => void = () => {},
+    private readonly _onCommitted: (rows: number) => void = () => {},
   ) {
     this._lastSeq = lastSeq;
   }
@@ -74,7 +74,7 @@ export class GroupCommitter {
         this._inFlightRows = 0;
         this._lastSeq = lastSeq;
         this._settle(group, outcomes);
-        this._onCommitted(outcomes.filter((o) => o === 0).length, rows.count);
+        this._onCommitted(rows.count);
       } catch (error) {
         this._inFlightRows = 0;
         for (const waiter of group) waiter.reject(error);

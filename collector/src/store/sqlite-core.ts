@@ -24,7 +24,7 @@ export interface SqliteOptions {
 
 /** The synchronous twin of {@link EventStore}, which the worker exposes asynchronously. */
 export type SyncStore = {
-  [K in Exclude<keyof EventStore, 'commit'>]: (
+  [K in Exclude<keyof EventStore, 'commit' | 'broken'>]: (
     ...args: Parameters<EventStore[K]>
   ) => Awaited<ReturnType<EventStore[K]>>;
 } & { commit(batch: RowBatch): CommitResult };
@@ -41,6 +41,9 @@ export class SqliteCore implements SyncStore {
   private readonly _statements = new Map<string, Database.Statement>();
   private readonly _commit: (batch: RowBatch) => CommitResult;
   private _index: DedupeIndex;
+  /** Latest `seen_at` written: kept non-decreasing so that expiry is a prefix of the log. */
+  private _lastSeen = 0;
+  private _prunedSinceRebuild = 0;
 
   constructor(private readonly _options: SqliteOptions) {
     this._db = new Database(_options.file);
@@ -51,16 +54,18 @@ export class SqliteCore implements SyncStore {
     this._migrate();
     this._commit = this._db.transaction((batch: RowBatch) => this._write(batch));
     this._index = this._loadIndex();
+    const last = this._stmt('SELECT max(seen_at) AS seen FROM dedupe_log').get() as {
+      seen: number | null;
+    };
+    this._lastSeen = last.seen ?? 0;
   }
 
+  /**
+   * Writes a batch in one transaction. If it rolls back, the keys it added to the in-memory
+   * index stay behind; they are harmless, since every hit is checked against the stored rows.
+   */
   commit(batch: RowBatch): CommitResult {
-    try {
-      return this._commit(batch);
-    } catch (error) {
-      // The transaction rolled back; so must the keys it added to the index.
-      this._index = this._loadIndex();
-      throw error;
-    }
+    return this._commit(batch);
   }
 
   listEvents(query: EventQuery): StoredEvent[] {
@@ -107,9 +112,9 @@ export class SqliteCore implements SyncStore {
 
   /**
    * Forgets up to {@link PRUNE_CHUNK} of the oldest dedupe keys first seen before `before`.
-   * Seqs grow with time, so the expired keys are a prefix of the log: a range delete. The
-   * in-memory index is rebuilt once a call finds no more to delete; until then its stale
-   * entries only cost a lookup that finds no log row.
+   * `seen_at` never decreases along the log, so the expired keys are a prefix of it: a range
+   * delete. The in-memory index is rebuilt once a call finds nothing more to delete; until then
+   * its stale entries only cost a lookup that finds no log row.
    */
   pruneDedupe(before: number): number {
     const edge = this._stmt(
@@ -160,7 +165,8 @@ export class SqliteCore implements SyncStore {
         row.receivedAt,
         row.payload,
       );
-      log.run(lastInsertRowid, row.receivedAt, hash, row.fingerprint);
+      this._lastSeen = Math.max(this._lastSeen, row.receivedAt);
+      log.run(lastInsertRowid, this._lastSeen, hash, row.fingerprint);
       this._index.add(hash, Number(lastInsertRowid));
       outcomes.push(OUTCOME.stored);
     }

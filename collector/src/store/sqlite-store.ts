@@ -10,7 +10,7 @@ import type { CommitResult, EventStore } from './types.js';
 export const DB_FILE = 'spoor.db';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
-type Method = keyof EventStore;
+type Method = Exclude<keyof EventStore, 'broken'>;
 
 /**
  * Opens the embedded store: SQLite (WAL) owned by a worker thread, reached through
@@ -64,6 +64,9 @@ export async function openSqliteStore(options: {
 
   let closing: Promise<void> | null = null;
   return {
+    get broken() {
+      return failure !== null && closing === null;
+    },
     // Packed rows are transferred: the caller's buffers are detached afterwards.
     commit: (batch) => send('commit', [batch], transferList(batch.rows)) as Promise<CommitResult>,
     listEvents: (query) => call('listEvents', query),

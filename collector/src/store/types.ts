@@ -23,6 +23,8 @@ export interface EventStore {
   pruneDedupe(before: number): Promise<number>;
   /** Finishes queued work and closes the database. */
   close(): Promise<void>;
+  /** True once the store has failed for good (e.g. its thread died): restart the process. */
+  readonly broken: boolean;
 }
 
 /** One accepted event, ready to store. */
