@@ -104,8 +104,9 @@ async function createContext(
   );
   const sinks = [...config.webhooks.map((w) => createWebhookSink(w)), ...extraSinks];
   const forwarder = new Forwarder(store, sinks, metrics, app.log);
-  const committer = new GroupCommitter(store, await store.lastSeq(), (rows) => {
+  const committer = new GroupCommitter(store, await store.lastSeq(), (rows, seconds) => {
     metrics.commitRows.observe(rows);
+    metrics.commitSeconds.observe(seconds);
     forwarder.wake();
   });
   const ctx: CollectorContext = {

@@ -50,6 +50,18 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    commitSeconds: new Histogram({
+      name: 'spoor_commit_duration_seconds',
+      help: 'Duration of one group commit (transaction and fsync)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
+    prepareSeconds: new Histogram({
+      name: 'spoor_ingest_prepare_seconds',
+      help: 'Time a request spends with the ingest threads (queueing, decoding, validating)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
     commitRows: new Histogram({
       name: 'spoor_commit_rows',
       help: 'Rows per group commit',

@@ -141,6 +141,9 @@ describe('operations endpoints', () => {
       3,
     );
     expect(res.body).toMatch(/^spoor_request_duration_seconds_bucket\{le="0.05",/m);
+    // The requests went one after another: three preparations, three commits.
+    expect(metric('spoor_ingest_prepare_seconds_count')).toBe(3);
+    expect(metric('spoor_commit_duration_seconds_count')).toBe(3);
   });
 
   it.each([

@@ -109,6 +109,7 @@ async function ingest(
 }
 
 async function prepare(ctx: CollectorContext, input: IngestInput): Promise<IngestPrepared> {
+  const stop = ctx.metrics.prepareSeconds.startTimer();
   try {
     return await ctx.ingest.prepare(input);
   } catch (error) {
@@ -117,6 +118,8 @@ async function prepare(ctx: CollectorContext, input: IngestInput): Promise<Inges
     if (error instanceof IngestUnavailableError)
       throw new SpoorError('overloaded', error.message, undefined, 1);
     throw new SpoorError('internal_error');
+  } finally {
+    stop();
   }
 }
 

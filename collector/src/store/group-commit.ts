@@ -29,7 +29,7 @@ export class GroupCommitter {
     private readonly _store: EventStore,
     /** The store's last seq when the committer starts. */
     lastSeq: number,
-    private readonly _onCommitted: (rows: number) => void = () => {},
+    private readonly _onCommitted: (rows: number, seconds: number) => void = () => {},
   ) {
     this._lastSeq = lastSeq;
   }
@@ -70,11 +70,13 @@ export class GroupCommitter {
       this._inFlightRows = rows.count;
       try {
         const rejections = group.flatMap((w) => w.batch.rejections);
+        const started = performance.now();
         const { outcomes, lastSeq } = await this._store.commit({ rows, rejections });
+        const seconds = (performance.now() - started) / 1000;
         this._inFlightRows = 0;
         this._lastSeq = lastSeq;
         this._settle(group, outcomes);
-        this._onCommitted(rows.count);
+        this._onCommitted(rows.count, seconds);
       } catch (error) {
         this._inFlightRows = 0;
         for (const waiter of group) waiter.reject(error);
