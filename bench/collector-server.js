@@ -72,7 +72,16 @@ async function commitStats() {
   });
   const value = (name) =>
     Number(new RegExp(`^${name}(?:{[^}]*})? (\\S+)$`, 'm').exec(res.body)?.[1] ?? NaN);
-  return { count: value('spoor_commit_rows_count'), rows: value('spoor_commit_rows_sum') };
+  const buckets = (name) =>
+    [...res.body.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map(
+      ([, le, n]) => [Number(le), Number(n)],
+    );
+  return {
+    count: value('spoor_commit_rows_count'),
+    rows: value('spoor_commit_rows_sum'),
+    commitSeconds: buckets('spoor_commit_duration_seconds'),
+    prepareSeconds: buckets('spoor_ingest_prepare_seconds'),
+  };
 }
 
 function threadIds() {

@@ -184,7 +184,10 @@ async function measureCollector(pool) {
       runPaced({ ...load, rate, seconds: DURATION, maxSockets: 4 * connections }),
     );
     log(
-      `  70 % (${rate} req/s), paced open loop: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, ${fmt(paced.eventsPerSec)} events/s`,
+      `  70 % (${rate} req/s), paced open loop: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, ${fmt(paced.eventsPerSec)} events/s` +
+        (paced.collector
+          ? `\n    inside the collector: ingest threads p99 ≤ ${paced.collector.prepareP99Ms} ms, group commit p99 ≤ ${paced.collector.commitP99Ms} ms`
+          : ''),
     );
 
     server.send({ type: 'close' });
@@ -255,7 +258,17 @@ function usage(before, after, seconds) {
     commits,
     rowsPerCommit:
       commits > 0 ? Math.round((after.commits.rows - before.commits.rows) / commits) : 0,
+    commitP99Ms: bucketP99(before.commits.commitSeconds, after.commits.commitSeconds),
+    prepareP99Ms: bucketP99(before.commits.prepareSeconds, after.commits.prepareSeconds),
   };
+}
+
+/** The upper bound (ms) of the histogram bucket holding the 99th percentile of a run. */
+function bucketP99(before, after) {
+  const delta = after.map(([le, n], i) => [le, n - (before[i]?.[1] ?? 0)]);
+  const total = delta.at(-1)?.[1] ?? 0;
+  const hit = delta.find(([, n]) => n >= 0.99 * total);
+  return total === 0 || !hit ? null : hit[0] === Infinity ? Infinity : hit[0] * 1000;
 }
 
 function positive(name, fallback) {
