@@ -120,7 +120,7 @@ async function createContext(
     log: app.log,
     closing: false,
   };
-  forwarder.start();
+  await forwarder.start();
   const pruner = startDedupePruner(store, config.dedupeWindowDays, app);
   app.addHook('preClose', async () => {
     ctx.closing = true;

@@ -27,8 +27,10 @@ export class Forwarder {
     private readonly _log: FastifyBaseLogger,
   ) {}
 
-  /** Starts one delivery loop per sink. */
-  start(): void {
+  /** Reads each sink's cursor (so lag is known from the start), then starts its delivery loop. */
+  async start(): Promise<void> {
+    for (const sink of this._sinks)
+      this._cursors.set(sink.name, await this._store.getCursor(sink.name));
     for (const sink of this._sinks) this._loops.push(this._run(sink));
   }
 
@@ -39,8 +41,10 @@ export class Forwarder {
 
   /** Events committed up to `lastSeq` but not yet delivered, per sink; asks nothing of the store. */
   lag(lastSeq: number): Record<string, number> {
+    // A sink whose cursor has not been read yet has no known lag; it is left out, not guessed.
+    const known = this._sinks.filter((s) => this._cursors.has(s.name));
     return Object.fromEntries(
-      this._sinks.map((s) => [s.name, Math.max(0, lastSeq - (this._cursors.get(s.name) ?? 0))]),
+      known.map((s) => [s.name, Math.max(0, lastSeq - (this._cursors.get(s.name) ?? 0))]),
     );
   }
 
@@ -53,8 +57,7 @@ export class Forwarder {
 
   private async _run(sink: Sink): Promise<void> {
     const signal = this._abort.signal;
-    let cursor = await this._store.getCursor(sink.name);
-    this._cursors.set(sink.name, cursor);
+    let cursor = this._cursors.get(sink.name) ?? 0;
     let failures = 0;
     while (!signal.aborted) {
       try {
