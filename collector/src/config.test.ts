@@ -81,7 +81,7 @@ describe('loadConfig', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error).toMatch(/^Invalid configuration:/);
-      expect(result.error).toContain(name === 'SPOOR_PROT' ? 'SPOOR_PROT' : name);
+      expect(result.error).toContain(name);
     }
   });
 
