@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
   type FastifyServerOptions,
@@ -8,6 +9,7 @@ import { REQUEST_ERRORS, type RequestErrorCode } from '@spoor/schemas';
 import { CONFIG_DEFAULTS, type CollectorConfig } from './config.js';
 import type { CollectorContext } from './context.js';
 import { SpoorError } from './errors.js';
+import { defaultIdentityRules } from './identity/rules.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Forwarder } from './outbox/forwarder.js';
 import type { Sink } from './outbox/sink.js';
@@ -17,8 +19,10 @@ import { createKeyring } from './plugins/auth.js';
 import { registerBodyParser } from './plugins/body.js';
 import { ingestRoutes } from './plugins/ingest.js';
 import { opsRoutes } from './plugins/ops.js';
+import { profileRoutes } from './plugins/profiles.js';
 import { readRoutes } from './plugins/read-api.js';
 import { GroupCommitter } from './store/group-commit.js';
+import type { IdentityReport } from './store/identity-graph.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { EventStore } from './store/types.js';
 
@@ -32,6 +36,10 @@ export type CollectorOptions = Partial<CollectorConfig> &
   };
 
 const PRUNE_INTERVAL_MS = 3600_000;
+/** Identifiers (and links) the storage thread keeps cached: about 40 MB at this size. */
+const IDENTITY_CACHE_SIZE = 200_000;
+/** Identifiers beyond which a recompute is limited to the touched profiles (identity-recompute.ts). */
+const MAX_RECOMPUTE_IDENTIFIERS = 10_000;
 
 /** Maps Fastify's own errors (from body reading and routing) onto Spoor's codes. */
 const FASTIFY_CODES: Record<string, RequestErrorCode> = {
@@ -46,11 +54,14 @@ const FASTIFY_CODES: Record<string, RequestErrorCode> = {
  * pending commits, stops forwarding and closes the store.
  */
 export function buildCollector(options: CollectorOptions): FastifyInstance {
+  const identityTypes = options.identityTypes ?? [...CONFIG_DEFAULTS.identityTypes];
   const config: CollectorConfig = {
     ...CONFIG_DEFAULTS,
-    identityTypes: [...CONFIG_DEFAULTS.identityTypes],
+    identityTypes,
     webhooks: [],
     ...options,
+    identity:
+      options.identity === undefined ? defaultIdentityRules(identityTypes) : options.identity,
   };
   const metrics = createMetrics();
   const app = Fastify({
@@ -79,6 +90,7 @@ export function buildCollector(options: CollectorOptions): FastifyInstance {
     const ctx = await createContext(scope, config, metrics, options.sinks ?? []);
     await scope.register((s) => ingestRoutes(s, ctx));
     await scope.register((s) => readRoutes(s, ctx));
+    await scope.register((s) => profileRoutes(s, ctx));
     await scope.register((s) => opsRoutes(s, ctx));
   });
   return app;
@@ -90,12 +102,22 @@ async function createContext(
   metrics: Metrics,
   extraSinks: Sink[],
 ): Promise<CollectorContext> {
-  const store = await openSqliteStore({ dataDir: config.dataDir, sync: config.sqliteSync });
+  const store = await openSqliteStore({
+    dataDir: config.dataDir,
+    sync: config.sqliteSync,
+    identity: config.identity && {
+      rules: config.identity,
+      cacheSize: IDENTITY_CACHE_SIZE,
+      maxRecompute: MAX_RECOMPUTE_IDENTIFIERS,
+    },
+  });
   const ingest = await createIngestPool(
     config.ingestThreads,
     {
       limits: config.limits,
       identityTypes: config.identityTypes,
+      identity: config.identity,
+      purchaseEvents: config.identity?.purchaseEvents ?? [],
       maxFutureMs: config.maxFutureSeconds * 1000,
       maxPastMs: config.maxPastDays * 86_400_000,
       writeKeys: config.writeKeys,
@@ -104,9 +126,10 @@ async function createContext(
   );
   const sinks = [...config.webhooks.map((w) => createWebhookSink(w)), ...extraSinks];
   const forwarder = new Forwarder(store, sinks, metrics, app.log);
-  const committer = new GroupCommitter(store, await store.lastSeq(), (rows, seconds) => {
+  const committer = new GroupCommitter(store, await store.lastSeq(), (rows, seconds, identity) => {
     metrics.commitRows.observe(rows);
     metrics.commitSeconds.observe(seconds);
+    if (identity) reportIdentity(identity, metrics, app.log);
     forwarder.wake();
   });
   const ctx: CollectorContext = {
@@ -139,6 +162,23 @@ async function createContext(
     await store.close();
   });
   return ctx;
+}
+
+/** Counts and logs what identity resolution did in one commit. */
+function reportIdentity(report: IdentityReport, metrics: Metrics, log: FastifyBaseLogger): void {
+  if (report.merges > 0) metrics.identityMerges.inc(report.merges);
+  const full = report.recomputes - report.truncated;
+  if (full > 0) metrics.identityRecomputes.inc({ scope: 'component' }, full);
+  if (report.truncated > 0) {
+    metrics.identityRecomputes.inc({ scope: 'profiles' }, report.truncated);
+    log.warn({ count: report.truncated }, 'identity recompute limited to the touched profiles');
+  }
+  for (const r of report.refused) metrics.identityRefused.inc({ reason: r.reason });
+  const unlisted = report.refusedCount - report.refused.length;
+  if (unlisted > 0) metrics.identityRefused.inc({ reason: 'unlisted' }, unlisted);
+  if (report.refusedCount > 0) {
+    log.warn({ refused: report.refused, total: report.refusedCount }, 'identity links refused');
+  }
 }
 
 function startDedupePruner(store: EventStore, days: number, app: FastifyInstance): NodeJS.Timeout {

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, IdentityTypeSchema, type Limits } from '@spoor/schemas';
+import { IDENTITY_ENV, identityRulesFromEnv } from './identity/identity-env.js';
+import type { IdentityRules } from './identity/rules.js';
 
 /** A write key and the source it names. */
 export interface WriteKey {
@@ -27,6 +29,8 @@ export interface CollectorConfig {
   /** Fastify's trustProxy: whether and whom to believe in X-Forwarded-For. */
   trustProxy: boolean | number | string[];
   identityTypes: string[];
+  /** ONE ID resolution: identity rules (see docs/identity.md), or null to store events only. */
+  identity: IdentityRules | null;
   dedupeWindowDays: number;
   /** SQLite `synchronous`: `full` fsyncs every commit (survives power loss), `normal` does not. */
   sqliteSync: 'full' | 'normal';
@@ -180,6 +184,7 @@ const EnvSchema = z.strictObject({
   SPOOR_MAX_PAST_DAYS: int(1, 36500).default(CONFIG_DEFAULTS.maxPastDays),
   SPOOR_WEBHOOKS: webhooks.optional(),
   SPOOR_INGEST_THREADS: int(1, 64).optional(),
+  ...IDENTITY_ENV,
   SPOOR_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default(CONFIG_DEFAULTS.logLevel),
@@ -207,6 +212,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     return { ok: false, error: `Invalid configuration:\n${lines.join('\n')}` };
   }
   const e = parsed.data;
+  const identityTypes = e.SPOOR_IDENTITY_TYPES ?? [...DEFAULT_IDENTITY_TYPES];
+  const identity = identityRulesFromEnv(e, identityTypes);
+  if (!identity.ok) return { ok: false, error: `Invalid configuration:\n  ${identity.error}` };
   return {
     ok: true,
     value: {
@@ -216,7 +224,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       writeKeys: e.SPOOR_WRITE_KEYS && e.SPOOR_WRITE_KEYS.length > 0 ? e.SPOOR_WRITE_KEYS : null,
       adminToken: e.SPOOR_ADMIN_TOKEN ?? null,
       trustProxy: e.SPOOR_TRUST_PROXY,
-      identityTypes: e.SPOOR_IDENTITY_TYPES ?? [...DEFAULT_IDENTITY_TYPES],
+      identityTypes,
+      identity: e.SPOOR_IDENTITY === 'on' ? identity.rules : null,
       dedupeWindowDays: e.SPOOR_DEDUPE_DAYS,
       sqliteSync: e.SPOOR_SQLITE_SYNC,
       maxPendingEvents: e.SPOOR_MAX_PENDING_EVENTS,

@@ -37,6 +37,29 @@ export function createMetrics() {
       labelNames: ['source'],
       registers,
     }),
+    suppressed: new Counter({
+      name: 'spoor_events_suppressed_total',
+      help: 'Events dropped because they carry an identifier on the suppression list',
+      labelNames: ['source'],
+      registers,
+    }),
+    identityMerges: new Counter({
+      name: 'spoor_identity_merges_total',
+      help: 'Profiles merged by identity links',
+      registers,
+    }),
+    identityRefused: new Counter({
+      name: 'spoor_identity_links_refused_total',
+      help: 'Identity links not merged by the merge rules, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    identityRecomputes: new Counter({
+      name: 'spoor_identity_recomputes_total',
+      help: 'Parts of the identity graph replayed (links out of order, unlinks)',
+      labelNames: ['scope'],
+      registers,
+    }),
     requestErrors: new Counter({
       name: 'spoor_request_errors_total',
       help: 'Requests answered with an error, by code',

@@ -28,6 +28,7 @@ describe('ingest', () => {
         success: true,
         accepted: 3,
         duplicates: 0,
+        suppressed: 0,
         conflicts: [],
         conflictCount: 0,
         rejected: [],

@@ -30,6 +30,17 @@ export const REQUEST_ERRORS = {
   empty_batch: { status: 400, message: 'The "batch" array is empty' },
   no_valid_events: { status: 400, message: 'No event in the request is valid' },
   invalid_query: { status: 400, message: 'Invalid query parameters' },
+  invalid_identity_ref: {
+    status: 400,
+    message: 'Expected {type}:{value} with a configured identity type and a usable value',
+  },
+  profile_not_found: { status: 404, message: 'No profile holds this identifier' },
+  suppression_not_found: { status: 404, message: 'This identifier is not suppressed' },
+  identity_disabled: {
+    status: 404,
+    message: 'Identity resolution is off on this collector (SPOOR_IDENTITY=off)',
+  },
+  unlink_refused: { status: 409, message: 'The identifier cannot be unlinked from this profile' },
   bad_request: { status: 400, message: 'The request is malformed' },
   overloaded: { status: 503, message: 'The collector is at capacity; retry after the given delay' },
   shutting_down: {
@@ -56,6 +67,8 @@ export const EVENT_ERRORS = {
   timestamp_out_of_range: 'The event timestamp is too far in the future or the past',
   unknown_identity_type: 'The identity type is not configured on this collector',
   operations_not_allowed: 'Profile operations are only accepted on identify events',
+  invalid_identity: 'An identity is malformed for its type (e.g. a phone that is no phone number)',
+  no_usable_identity: 'Every identifier of the event is a placeholder value such as "null" or "0"',
 } as const;
 
 /** A request-level error code. */
@@ -94,6 +107,8 @@ export interface IngestResponse {
   accepted: number;
   /** Events already stored earlier under the same source and messageId, acknowledged again. */
   duplicates: number;
+  /** Events dropped because they carry an identifier of an erased person (see docs/identity.md). */
+  suppressed: number;
   /** Duplicates whose payload differs from the stored one (the first one wins); the first 100. */
   conflicts: { index: number; messageId: string }[];
   /** All conflicts, listed or not. */

@@ -9,6 +9,8 @@ import type { IngestWorkerData } from './ingest-worker.js';
 const data: IngestWorkerData = {
   limits: DEFAULT_LIMITS,
   identityTypes: [],
+  identity: null,
+  purchaseEvents: [],
   maxFutureMs: 86_400_000,
   maxPastMs: 86_400_000 * 3650,
   writeKeys: [{ key: 'k', source: 'web', origins: null }],

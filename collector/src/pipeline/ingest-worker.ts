@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Limits } from '@spoor/schemas';
 import type { WriteKey } from '../config.js';
+import { createNormalizer } from '../identity/identifiers.js';
+import type { IdentityRules } from '../identity/rules.js';
 import { createKeyring } from '../plugins/auth.js';
 import { transferList } from '../store/row-codec.js';
 import { workerInput } from '../workers/spawn.js';
@@ -12,6 +14,8 @@ import { createEventValidator } from './validate.js';
 export interface IngestWorkerData {
   limits: Limits;
   identityTypes: string[];
+  identity: IdentityRules | null;
+  purchaseEvents: string[];
   maxFutureMs: number;
   maxPastMs: number;
   writeKeys: WriteKey[];
@@ -32,6 +36,8 @@ const settings = {
   maxPastMs: data.maxPastMs,
   parseUserAgent: createUserAgentParser(),
   validate: createEventValidator(),
+  identity: data.identity && { rules: data.identity, normalize: createNormalizer(data.identity) },
+  purchaseEvents: new Set(data.purchaseEvents),
 };
 const keyring = createKeyring(data.writeKeys);
 

@@ -11,6 +11,8 @@ const settings: PrepareSettings = {
   maxPastMs: 3650 * 86_400_000,
   parseUserAgent: createUserAgentParser(),
   validate: createEventValidator(),
+  identity: null,
+  purchaseEvents: new Set(['Order Completed']),
 };
 const now = Date.parse('2026-11-22T08:00:00.000Z');
 const request = (over: Partial<RequestContext> = {}): RequestContext => ({

@@ -9,6 +9,10 @@ import {
   type Limits,
   type SpoorEvent,
 } from '@spoor/schemas';
+import { channelOf, profileOpsOf } from '../identity/event-facts.js';
+import { readEventIdentity } from '../identity/event-identity.js';
+import type { Normalized } from '../identity/identifiers.js';
+import type { IdentityRules } from '../identity/rules.js';
 import type { EventRow } from '../store/types.js';
 import { correctTimestamp, parseTime } from './timestamps.js';
 import { assemblePayload, normalize, type ServerFields } from './normalize.js';
@@ -43,6 +47,10 @@ export interface PrepareSettings {
   parseUserAgent: (ua: string) => ParsedUserAgent;
   /** Schema validation; see validate.ts. */
   validate: (event: unknown) => EventValidation;
+  /** Identity rules and the identifier normaliser; null when identity resolution is off. */
+  identity: { rules: IdentityRules; normalize: (type: string, raw: string) => Normalized } | null;
+  /** Event names that count as purchases. */
+  purchaseEvents: ReadonlySet<string>;
 }
 
 /** The result of {@link prepareEvent}. */
@@ -147,7 +155,16 @@ export function prepareEvent(
     );
   }
 
+  let identifiers: string | null = null;
   const normalized = normalize(event, req, settings);
+  if (settings.identity) {
+    const identity = readEventIdentity(event, settings.identity.rules, settings.identity.normalize);
+    if (!identity.ok) return reject(identity.issue);
+    identifiers = JSON.stringify(identity.identifiers.map((i) => [i.type, i.value]));
+    // Sensitive identities are stored as their HMAC, in the payload as in the graph.
+    const ids = normalized['identities'] as Record<string, string> | undefined;
+    if (ids) Object.assign(ids, identity.hashed);
+  }
   const clientIp = 'ip' in (normalized['context'] as object);
   const stable = JSON.stringify(normalized);
   const digest = hash('sha1', stable, 'hex');
@@ -172,6 +189,10 @@ export function prepareEvent(
       timestamp,
       receivedAt: req.receivedAt,
       payload,
+      identifiers,
+      channel: channelOf(normalized),
+      ops: event.type === 'identify' ? opsJson(normalized) : null,
+      purchase: event.type === 'track' && settings.purchaseEvents.has(event.event),
     },
   };
 }
@@ -184,6 +205,11 @@ export function prepareEvent(
 function derivedMessageId(event: SpoorEvent, digest: string): string {
   const timed = event.originalTimestamp !== undefined || event.timestamp !== undefined;
   return timed ? `spoor-${digest}` : `spoor-${randomUUID()}`;
+}
+
+function opsJson(event: Record<string, unknown>): string | null {
+  const ops = profileOpsOf(event);
+  return ops === null ? null : JSON.stringify(ops);
 }
 
 /** The payload for the rare event whose keys keep `context` from leading its JSON. */

@@ -85,6 +85,7 @@ async function ingest(
     success: true,
     accepted: 0,
     duplicates: 0,
+    suppressed: 0,
     conflicts: [],
     conflictCount: 0,
     rejected,
@@ -93,6 +94,7 @@ async function ingest(
   let unpacked: ReturnType<typeof unpackRows> | undefined;
   outcomes.forEach((outcome, i) => {
     if (outcome === OUTCOME.stored) response.accepted++;
+    else if (outcome === OUTCOME.suppressed) response.suppressed++;
     else response.duplicates++;
     if (outcome === OUTCOME.conflict && response.conflictCount++ < MAX_LISTED_PER_REQUEST) {
       unpacked ??= unpackRows(rows); // conflicts are rare; only then are the rows read back
@@ -105,6 +107,7 @@ async function ingest(
   ctx.metrics.accepted.inc({ source }, response.accepted);
   if (response.duplicates > 0) ctx.metrics.duplicates.inc({ source }, response.duplicates);
   if (response.conflictCount > 0) ctx.metrics.conflicts.inc({ source }, response.conflictCount);
+  if (response.suppressed > 0) ctx.metrics.suppressed.inc({ source }, response.suppressed);
   return reply.code(200).send(response);
 }
 

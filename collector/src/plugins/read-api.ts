@@ -25,7 +25,8 @@ const RejectionsQuery = z.strictObject({
   source: z.string().min(1).max(200).optional(),
 });
 
-function query<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
+/** Validates a request's query string; a clear `invalid_query` error otherwise. */
+export function parseQuery<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
   const parsed = schema.safeParse(request.query);
   if (parsed.success) return parsed.data;
   const detail = parsed.error.issues
@@ -39,7 +40,7 @@ export async function readRoutes(app: FastifyInstance, ctx: CollectorContext): P
   app.addHook('onRequest', async (request) => requireAdmin(request, ctx.config.adminToken));
 
   app.get('/v1/events', async (request, reply) => {
-    const q = query(EventsQuery, request);
+    const q = parseQuery(EventsQuery, request);
     const rows = await ctx.store.listEvents({
       limit: q.limit,
       before: q.cursor,
@@ -52,7 +53,7 @@ export async function readRoutes(app: FastifyInstance, ctx: CollectorContext): P
   });
 
   app.get('/v1/rejections', async (request) => {
-    const q = query(RejectionsQuery, request);
+    const q = parseQuery(RejectionsQuery, request);
     const rows = await ctx.store.listRejections({
       limit: q.limit,
       before: q.cursor,

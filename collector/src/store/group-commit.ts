@@ -1,4 +1,5 @@
 import { concatPacked } from './row-codec.js';
+import type { IdentityReport } from './identity-graph.js';
 import type { CommitBatch, CommitResult, EventStore, Outcome } from './types.js';
 
 interface Waiter {
@@ -29,7 +30,11 @@ export class GroupCommitter {
     private readonly _store: EventStore,
     /** The store's last seq when the committer starts. */
     lastSeq: number,
-    private readonly _onCommitted: (rows: number, seconds: number) => void = () => {},
+    private readonly _onCommitted: (
+      rows: number,
+      seconds: number,
+      identity: IdentityReport | undefined,
+    ) => void = () => {},
   ) {
     this._lastSeq = lastSeq;
   }
@@ -71,12 +76,12 @@ export class GroupCommitter {
       try {
         const rejections = group.flatMap((w) => w.batch.rejections);
         const started = performance.now();
-        const { outcomes, lastSeq } = await this._store.commit({ rows, rejections });
+        const { outcomes, lastSeq, identity } = await this._store.commit({ rows, rejections });
         const seconds = (performance.now() - started) / 1000;
         this._inFlightRows = 0;
         this._lastSeq = lastSeq;
         this._settle(group, outcomes);
-        this._onCommitted(rows.count, seconds);
+        this._onCommitted(rows.count, seconds, identity);
       } catch (error) {
         this._inFlightRows = 0;
         for (const waiter of group) waiter.reject(error);

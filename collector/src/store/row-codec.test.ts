@@ -13,6 +13,10 @@ const row = (overrides: Partial<EventRow>): EventRow => ({
   timestamp: 1,
   receivedAt: 2,
   payload: '{}',
+  identifiers: null,
+  channel: 'web',
+  ops: null,
+  purchase: false,
   ...overrides,
 });
 

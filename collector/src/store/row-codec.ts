@@ -12,7 +12,7 @@ export interface PackedRows {
   text: string;
   /** Per row, the length of each short field in text; -1 for null. */
   lengths: Int32Array<ArrayBuffer>;
-  /** Per row: timestamp, receivedAt. */
+  /** Per row: timestamp, receivedAt, purchase (1 or 0). */
   numbers: Float64Array<ArrayBuffer>;
   /** Every payload's UTF-8 bytes, back to back. */
   payloads: Uint8Array<ArrayBuffer>;
@@ -21,13 +21,15 @@ export interface PackedRows {
 }
 
 /** The short fields, in packing order. */
-const WIDTH = 7;
+const WIDTH = 10;
+/** The numeric fields. */
+const NUMBERS = 3;
 
 /** Packs rows; {@link transferList} names the buffers to transfer. */
 export function packRows(rows: readonly EventRow[]): PackedRows {
   const parts: string[] = [];
   const lengths = new Int32Array(rows.length * WIDTH);
-  const numbers = new Float64Array(rows.length * 2);
+  const numbers = new Float64Array(rows.length * NUMBERS);
   const payloadEnds = new Int32Array(rows.length);
   let l = 0;
   const add = (value: string | null) => {
@@ -44,8 +46,12 @@ export function packRows(rows: readonly EventRow[]): PackedRows {
     add(row.name);
     add(row.anonymousId);
     add(row.userId);
-    numbers[r * 2] = row.timestamp;
-    numbers[r * 2 + 1] = row.receivedAt;
+    add(row.identifiers);
+    add(row.channel);
+    add(row.ops);
+    numbers[r * NUMBERS] = row.timestamp;
+    numbers[r * NUMBERS + 1] = row.receivedAt;
+    numbers[r * NUMBERS + 2] = row.purchase ? 1 : 0;
     bytes += typeof row.payload === 'string' ? Buffer.byteLength(row.payload) : row.payload.length;
     payloadEnds[r] = bytes;
   });
@@ -95,8 +101,12 @@ export function unpackRows(packed: PackedRows): EventRow[] {
       name: next(b + 4),
       anonymousId: next(b + 5),
       userId: next(b + 6),
-      timestamp: packed.numbers[r * 2] ?? 0,
-      receivedAt: packed.numbers[r * 2 + 1] ?? 0,
+      identifiers: next(b + 7),
+      channel: next(b + 8) ?? 'other',
+      ops: next(b + 9),
+      timestamp: packed.numbers[r * NUMBERS] ?? 0,
+      receivedAt: packed.numbers[r * NUMBERS + 1] ?? 0,
+      purchase: packed.numbers[r * NUMBERS + 2] === 1,
       payload: packed.payloads.subarray(
         r === 0 ? 0 : packed.payloadEnds[r - 1],
         packed.payloadEnds[r],
@@ -115,14 +125,14 @@ export function concatPacked(batches: readonly PackedRows[]): PackedRows {
     bytes += b.payloads.length;
   }
   const lengths = new Int32Array(count * WIDTH);
-  const numbers = new Float64Array(count * 2);
+  const numbers = new Float64Array(count * NUMBERS);
   const payloads = new Uint8Array(bytes);
   const payloadEnds = new Int32Array(count);
   let rows = 0;
   let offset = 0;
   for (const b of batches) {
     lengths.set(b.lengths, rows * WIDTH);
-    numbers.set(b.numbers, rows * 2);
+    numbers.set(b.numbers, rows * NUMBERS);
     payloads.set(b.payloads, offset);
     for (let r = 0; r < b.count; r++) payloadEnds[rows + r] = (b.payloadEnds[r] ?? 0) + offset;
     rows += b.count;

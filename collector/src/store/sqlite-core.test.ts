@@ -9,7 +9,7 @@ import { OUTCOME, type EventRow } from './types.js';
 let dir: string;
 let core: SqliteCore;
 const open = () =>
-  new SqliteCore({ file: join(dir, 'spoor.db'), sync: 'normal', maxRejections: 3 });
+  new SqliteCore({ file: join(dir, 'spoor.db'), sync: 'normal', maxRejections: 3, identity: null });
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'spoor-core-'));
@@ -32,6 +32,10 @@ function row(messageId: string, receivedAt = 1000, fingerprint = 'fp'): EventRow
     timestamp: receivedAt,
     receivedAt,
     payload: `{"messageId":"${messageId}"}`,
+    identifiers: null,
+    channel: 'web',
+    ops: null,
+    purchase: false,
   };
 }
 

@@ -1,8 +1,20 @@
 import Database from 'better-sqlite3';
+import type { Identifier } from '../identity/identifiers.js';
 import { DedupeIndex, dedupeHash } from './dedupe-index.js';
-import { MIGRATIONS } from './sqlite-schema.js';
+import { IdentityGraph, type GraphOptions } from './identity-graph.js';
+import { ProfileAdmin } from './profile-admin.js';
+import { ProfileQueries } from './profile-queries.js';
+import { filters, Statements } from './sql.js';
+import { migrate } from './sqlite-schema.js';
 import {
   OUTCOME,
+  type ErasureReport,
+  type EventRow,
+  type ProfileHistory,
+  type ProfileRecord,
+  type Suppression,
+  type TimelineCursor,
+  type UnlinkResult,
   type EventStore,
   type RowBatch,
   type CommitResult,
@@ -20,6 +32,14 @@ export interface SqliteOptions {
   sync: 'full' | 'normal';
   /** Rejections kept for inspection; older ones are dropped. */
   maxRejections: number;
+  /** Identity resolution; null stores events without profiles. */
+  identity: GraphOptions | null;
+}
+
+interface Identity {
+  graph: IdentityGraph;
+  queries: ProfileQueries;
+  admin: ProfileAdmin;
 }
 
 /** The synchronous twin of {@link EventStore}, which the worker exposes asynchronously. */
@@ -38,7 +58,8 @@ export const PRUNE_CHUNK = 5000;
  */
 export class SqliteCore implements SyncStore {
   private readonly _db: Database.Database;
-  private readonly _statements = new Map<string, Database.Statement>();
+  private readonly _sql: Statements;
+  private readonly _identity: Identity | null = null;
   private readonly _commit: (batch: RowBatch) => CommitResult;
   private _index: DedupeIndex;
   /** Latest `seen_at` written: kept non-decreasing so that expiry is a prefix of the log. */
@@ -51,8 +72,14 @@ export class SqliteCore implements SyncStore {
     this._db.pragma(`synchronous = ${_options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     this._db.pragma('busy_timeout = 5000');
     this._db.pragma('cache_size = -65536');
-    this._migrate();
+    this._sql = new Statements(this._db);
+    migrate(this._db);
     this._commit = this._db.transaction((batch: RowBatch) => this._write(batch));
+    if (_options.identity) {
+      const graph = new IdentityGraph(this._sql, _options.identity);
+      const queries = new ProfileQueries(this._sql, graph);
+      this._identity = { graph, queries, admin: new ProfileAdmin(this._sql, graph, queries) };
+    }
     this._index = this._loadIndex();
     const last = this._stmt('SELECT max(seen_at) AS seen FROM dedupe_log').get() as {
       seen: number | null;
@@ -65,7 +92,53 @@ export class SqliteCore implements SyncStore {
    * index stay behind; they are harmless, since every hit is checked against the stored rows.
    */
   commit(batch: RowBatch): CommitResult {
-    return this._commit(batch);
+    try {
+      const result = this._commit(batch);
+      if (this._identity) result.identity = this._identity.graph.takeReport();
+      return result;
+    } catch (error) {
+      // The caches may hold merges the rollback undid.
+      this._identity?.graph.clearCaches();
+      this._identity?.graph.takeReport();
+      throw error;
+    }
+  }
+
+  getProfile(ref: Identifier): ProfileRecord | null {
+    return this._identity?.queries.profile(ref) ?? null;
+  }
+
+  profileEvents(ref: Identifier, before: TimelineCursor | undefined, limit: number) {
+    return this._identity?.queries.timeline(ref, before, limit) ?? null;
+  }
+
+  profileHistory(ref: Identifier): ProfileHistory | null {
+    return this._identity?.queries.history(ref) ?? null;
+  }
+
+  eraseProfile(ref: Identifier): ErasureReport | null {
+    const identity = this._identity;
+    if (!identity) return null;
+    return this._db.transaction(() => identity.admin.erase(ref, Date.now()))();
+  }
+
+  unlinkIdentifier(ref: Identifier, target: Identifier): UnlinkResult {
+    const identity = this._identity;
+    if (!identity) return { ok: false, reason: 'unknown_profile' };
+    try {
+      return this._db.transaction(() => identity.admin.unlink(ref, target, Date.now()))();
+    } catch (error) {
+      identity.graph.clearCaches();
+      throw error;
+    }
+  }
+
+  listSuppressions(): Suppression[] {
+    return this._identity?.admin.listSuppressions() ?? [];
+  }
+
+  liftSuppression(ref: Identifier): boolean {
+    return this._identity?.admin.lift(ref) ?? false;
   }
 
   listEvents(query: EventQuery): StoredEvent[] {
@@ -140,8 +213,8 @@ export class SqliteCore implements SyncStore {
 
   private _write(batch: RowBatch): CommitResult {
     const insert = this._stmt(
-      'INSERT INTO events (source, message_id, type, name, anonymous_id, user_id, timestamp, received_at, payload) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
+      'INSERT INTO events (source, message_id, type, name, anonymous_id, user_id, timestamp, received_at, payload, identifier_id, channel) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)',
     );
     const log = this._stmt(
       'INSERT INTO dedupe_log (seq, seen_at, hash, fingerprint) VALUES (?, ?, ?, ?)',
@@ -154,6 +227,11 @@ export class SqliteCore implements SyncStore {
         outcomes.push(known === row.fingerprint ? OUTCOME.duplicate : OUTCOME.conflict);
         continue;
       }
+      const identifierId = this._resolve(row);
+      if (identifierId === false) {
+        outcomes.push(OUTCOME.suppressed);
+        continue;
+      }
       const { lastInsertRowid } = insert.run(
         row.source,
         row.messageId,
@@ -164,6 +242,8 @@ export class SqliteCore implements SyncStore {
         row.timestamp,
         row.receivedAt,
         row.payload,
+        identifierId,
+        row.channel,
       );
       this._lastSeen = Math.max(this._lastSeen, row.receivedAt);
       log.run(lastInsertRowid, this._lastSeen, hash, row.fingerprint);
@@ -181,6 +261,19 @@ export class SqliteCore implements SyncStore {
       );
     }
     return { outcomes, lastSeq: this.lastSeq() };
+  }
+
+  /** The event's primary identifier id; null without identity; false if it is suppressed. */
+  private _resolve(row: EventRow): number | null | false {
+    if (!this._identity || row.identifiers === null) return null;
+    const identifiers = (JSON.parse(row.identifiers) as [string, string][]).map(
+      ([type, value]): Identifier => ({ type, value }),
+    );
+    if (this._identity.admin.isSuppressed(identifiers)) {
+      this._identity.graph.countSuppressed();
+      return false;
+    }
+    return this._identity.graph.resolve(row, identifiers);
   }
 
   /** The fingerprint of the event in the window stored under (source, messageId), if any. */
@@ -209,37 +302,6 @@ export class SqliteCore implements SyncStore {
   }
 
   private _stmt(sql: string): Database.Statement {
-    let statement = this._statements.get(sql);
-    if (!statement) {
-      statement = this._db.prepare(sql);
-      this._statements.set(sql, statement);
-    }
-    return statement;
+    return this._sql.get(sql);
   }
-
-  private _migrate(): void {
-    const version = this._db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new Error(
-        `The database was written by a newer Spoor (schema ${version}); this one knows ${MIGRATIONS.length}`,
-      );
-    }
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this._db.transaction(() => {
-        this._db.exec(MIGRATIONS[v] ?? '');
-        this._db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
-  }
-}
-
-/** Builds a WHERE clause from `{ 'column op': value }`, skipping undefined values. */
-function filters(
-  conditions: Record<string, string | number | undefined>,
-): [string, (string | number)[]] {
-  const present = Object.entries(conditions).filter(
-    (c): c is [string, string | number] => c[1] !== undefined,
-  );
-  if (present.length === 0) return ['', []];
-  return [`WHERE ${present.map(([c]) => `${c} ?`).join(' AND ')}`, present.map(([, v]) => v)];
 }

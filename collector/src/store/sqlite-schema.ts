@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Migrations, applied in order and tracked in `PRAGMA user_version`. Append; never edit one
  * that has shipped.
@@ -7,6 +9,10 @@
  * a page rewrite per event under frequent commits): `dedupe_log` records each stored event's
  * dedupe hash, the store keeps the window's hashes in memory (dedupe-index.ts), and expiring
  * keys is a range delete on the oldest seqs.
+ *
+ * Migration 2 is the identity graph (docs/identity.md). Events point at their primary
+ * identifier, never at a profile: merges and splits move identifiers between profiles, and the
+ * events follow without being rewritten.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -45,4 +51,79 @@ export const MIGRATIONS: readonly string[] = [
     seq INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  ALTER TABLE events ADD COLUMN identifier_id INTEGER;
+  ALTER TABLE events ADD COLUMN channel TEXT;
+  CREATE INDEX events_identifier ON events (identifier_id, timestamp, seq)
+    WHERE identifier_id IS NOT NULL;
+
+  CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    max_t REAL NOT NULL,
+    max_m TEXT NOT NULL DEFAULT '',
+    max_r INTEGER NOT NULL DEFAULT 0,
+    merges INTEGER NOT NULL DEFAULT 0,
+    traits TEXT NOT NULL DEFAULT '{}',
+    channels TEXT NOT NULL DEFAULT '[]',
+    purchased INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE identifiers (
+    id INTEGER PRIMARY KEY,
+    type TEXT NOT NULL,
+    value TEXT NOT NULL,
+    profile_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX identifiers_value ON identifiers (type, value);
+  CREATE INDEX identifiers_profile ON identifiers (profile_id);
+
+  CREATE TABLE identity_links (
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    t INTEGER NOT NULL,
+    m TEXT NOT NULL,
+    r INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    unlinked_at INTEGER,
+    PRIMARY KEY (a, b)
+  ) WITHOUT ROWID;
+  CREATE INDEX identity_links_b ON identity_links (b);
+
+  CREATE TABLE profile_history (
+    id INTEGER PRIMARY KEY,
+    profile_id INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX profile_history_profile ON profile_history (profile_id, id);
+
+  CREATE TABLE suppressions (
+    type TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (type, value)
+  ) WITHOUT ROWID;
+  `,
 ];
+
+/** Brings a database up to the current schema; refuses one written by a newer Spoor. */
+export function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(
+      `The database was written by a newer Spoor (schema ${version}); this one knows ${MIGRATIONS.length}`,
+    );
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -21,12 +21,14 @@ export async function openSqliteStore(options: {
   dataDir: string;
   sync: SqliteOptions['sync'];
   maxRejections?: number;
+  identity?: SqliteOptions['identity'];
 }): Promise<EventStore> {
   mkdirSync(options.dataDir, { recursive: true });
   const data: SqliteOptions = {
     file: join(options.dataDir, DB_FILE),
     sync: options.sync,
     maxRejections: options.maxRejections ?? 10_000,
+    identity: options.identity ?? null,
   };
   const worker = spawnWorker(new URL('./sqlite-worker', import.meta.url), data);
   const pending = new Map<number, Pending>();
@@ -76,6 +78,13 @@ export async function openSqliteStore(options: {
     setCursor: (sink, seq) => call('setCursor', sink, seq),
     lastSeq: () => call('lastSeq'),
     pruneDedupe: (before) => call('pruneDedupe', before),
+    getProfile: (ref) => call('getProfile', ref),
+    profileEvents: (ref, before, limit) => call('profileEvents', ref, before, limit),
+    profileHistory: (ref) => call('profileHistory', ref),
+    eraseProfile: (ref) => call('eraseProfile', ref),
+    unlinkIdentifier: (ref, target) => call('unlinkIdentifier', ref, target),
+    listSuppressions: () => call('listSuppressions'),
+    liftSuppression: (ref) => call('liftSuppression', ref),
     close: () => {
       if (closing) return closing;
       if (failure) return (closing = worker.terminate().then(() => undefined));

@@ -1,3 +1,5 @@
+import type { Identifier } from '../identity/identifiers.js';
+import type { IdentityReport } from './identity-graph.js';
 import type { PackedRows } from './row-codec.js';
 
 /**
@@ -21,6 +23,24 @@ export interface EventStore {
   lastSeq(): Promise<number>;
   /** Forgets dedupe keys first seen before `before` (epoch ms); returns how many. */
   pruneDedupe(before: number): Promise<number>;
+  /** The 360° view of the profile an identifier belongs to; null if the identifier is unknown. */
+  getProfile(ref: Identifier): Promise<ProfileRecord | null>;
+  /** A page of the profile's events, newest first; null if the identifier is unknown. */
+  profileEvents(
+    ref: Identifier,
+    before: TimelineCursor | undefined,
+    limit: number,
+  ): Promise<(StoredEvent & { timestamp: number })[] | null>;
+  /** The profile's links with provenance and its merge history. */
+  profileHistory(ref: Identifier): Promise<ProfileHistory | null>;
+  /** Erases the profile (events, identifiers, traits, history) and suppresses its identifiers. */
+  eraseProfile(ref: Identifier): Promise<ErasureReport | null>;
+  /** Unlinks `target` from the profile of `ref` and recomputes the affected profiles. */
+  unlinkIdentifier(ref: Identifier, target: Identifier): Promise<UnlinkResult>;
+  /** Identifiers whose events are dropped. */
+  listSuppressions(): Promise<Suppression[]>;
+  /** Lifts a suppression; false if there was none. */
+  liftSuppression(ref: Identifier): Promise<boolean>;
   /** Finishes queued work and closes the database. */
   close(): Promise<void>;
   /** True once the store has failed for good (e.g. its thread died): restart the process. */
@@ -43,6 +63,14 @@ export interface EventRow {
   receivedAt: number;
   /** The enriched event as JSON text, or as its UTF-8 bytes. */
   payload: string | Uint8Array;
+  /** The event's identifiers as JSON `[[type, value], …]`, primary first; null without identity. */
+  identifiers: string | null;
+  /** The channel the event came through (see identity/event-facts.ts). */
+  channel: string;
+  /** The profile operations of an identify, as JSON; null for other events. */
+  ops: string | null;
+  /** Whether the event is a purchase (one of the configured purchase event names). */
+  purchase: boolean;
 }
 
 /** An event the collector refused, kept for debugging integrations. */
@@ -68,8 +96,11 @@ export interface RowBatch {
   rejections: RejectionRow[];
 }
 
-/** Per row: stored, duplicate of a stored event, or duplicate id with a different payload. */
-export const OUTCOME = { stored: 0, duplicate: 1, conflict: 2 } as const;
+/**
+ * Per row: stored, duplicate of a stored event, duplicate id with a different payload, or
+ * dropped because it carries an identifier on the suppression list (an erased person).
+ */
+export const OUTCOME = { stored: 0, duplicate: 1, conflict: 2, suppressed: 3 } as const;
 /** One of {@link OUTCOME}. */
 export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 
@@ -78,6 +109,8 @@ export interface CommitResult {
   outcomes: Outcome[];
   /** The highest seq stored so far, after this commit. */
   lastSeq: number;
+  /** What identity resolution did; absent when it is off. */
+  identity?: IdentityReport;
 }
 
 /** An event as stored. */
@@ -109,4 +142,76 @@ export interface RejectionQuery {
   before?: number;
   limit: number;
   source?: string;
+}
+
+/** Where a timeline page starts: the last event of the previous page. */
+export interface TimelineCursor {
+  timestamp: number;
+  seq: number;
+}
+
+/** A profile as stored; times are epoch ms. */
+export interface ProfileRecord {
+  profileId: number;
+  identities: { type: string; value: string; createdAt: number }[];
+  traits: Record<string, unknown>;
+  channels: string[];
+  purchased: boolean;
+  merges: number;
+  createdAt: number;
+  /** Event time of the profile's oldest and newest events; null when it has none. */
+  firstSeen: number | null;
+  lastSeen: number | null;
+}
+
+/** A link between two identifiers, as the history shows it. */
+export interface LinkView {
+  from: string;
+  to: string;
+  /** `linked` joins the profile; `refused` was not merged by the rules; `unlinked` by an operator. */
+  status: 'linked' | 'refused' | 'unlinked';
+  messageId: string;
+  source: string;
+  rule: string;
+  timestamp: number;
+  recordedAt: number;
+  unlinkedAt: number | null;
+}
+
+/** A merge, refusal, recompute or unlink recorded on a profile. */
+export interface HistoryEntry {
+  at: number;
+  kind: string;
+  detail: Record<string, unknown>;
+}
+
+/** A profile's links and history, newest history first. */
+export interface ProfileHistory {
+  profileId: number;
+  links: LinkView[];
+  history: HistoryEntry[];
+}
+
+/** What an erasure removed. */
+export interface ErasureReport {
+  profileId: number;
+  events: number;
+  identifiers: string[];
+  links: number;
+  traits: number;
+  historyEntries: number;
+  suppressed: string[];
+}
+
+/** The outcome of an unlink. */
+export type UnlinkResult =
+  | { ok: true; profileId: number | null; unlinkedProfileId: number; links: number }
+  | { ok: false; reason: 'unknown_profile' | 'not_in_profile' | 'only_identifier' };
+
+/** An identifier on the suppression list. */
+export interface Suppression {
+  type: string;
+  value: string;
+  createdAt: number;
+  reason: string;
 }

@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { CollectorContext } from '../context.js';
+import { SpoorError } from '../errors.js';
+import { lifecycleStage } from '../identity/event-facts.js';
+import { createNormalizer, parseIdentifierRef, type Identifier } from '../identity/identifiers.js';
+import type { IdentityRules } from '../identity/rules.js';
+import { eventsToJson } from '../outbox/sink.js';
+import type { ProfileRecord, TimelineCursor } from '../store/types.js';
+import { requireAdmin } from './auth.js';
+import { parseQuery } from './read-api.js';
+
+const TimelineQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z
+    .string()
+    .regex(/^-?\d{1,16}\.[1-9]\d{0,15}$/, 'must be a cursor returned as "next"')
+    .transform((c): TimelineCursor => {
+      const [timestamp = '0', seq = '0'] = c.split('.');
+      return { timestamp: Number(timestamp), seq: Number(seq) };
+    })
+    .optional(),
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The profile API (behind the admin token): the 360° view of the profile holding an
+ * identifier, its timeline, its link and merge history, erasure, unlinking, and the
+ * suppression list. Identifiers in paths are `type:value`, normalised (and hashed) like events'.
+ */
+export async function profileRoutes(app: FastifyInstance, ctx: CollectorContext): Promise<void> {
+  app.addHook('onRequest', async (request) => requireAdmin(request, ctx.config.adminToken));
+  const rules = ctx.config.identity;
+  const normalize = rules ? createNormalizer(rules) : null;
+  const ref = (text: string): Identifier => {
+    if (!rules || !normalize) throw new SpoorError('identity_disabled');
+    return resolveRef(text, rules, normalize);
+  };
+  const param = (request: FastifyRequest, name: string) =>
+    ref((request.params as Record<string, string>)[name] ?? '');
+  const found = <T>(value: T | null): T => {
+    if (value === null) throw new SpoorError('profile_not_found');
+    return value;
+  };
+
+  app.get('/v1/profiles/:ref', async (request) =>
+    renderProfile(found(await ctx.store.getProfile(param(request, 'ref')))),
+  );
+
+  app.get('/v1/profiles/:ref/events', async (request, reply) => {
+    const q = parseQuery(TimelineQuery, request);
+    const rows = found(await ctx.store.profileEvents(param(request, 'ref'), q.cursor, q.limit));
+    const last = rows.at(-1);
+    const next = rows.length === q.limit && last ? `"${last.timestamp}.${last.seq}"` : 'null';
+    return reply.type('application/json').send(`{"data":${eventsToJson(rows)},"next":${next}}`);
+  });
+
+  app.get('/v1/profiles/:ref/merges', async (request) => {
+    const history = found(await ctx.store.profileHistory(param(request, 'ref')));
+    return {
+      profileId: history.profileId,
+      links: history.links.map((l) => ({
+        ...l,
+        timestamp: iso(l.timestamp),
+        recordedAt: iso(l.recordedAt),
+        unlinkedAt: iso(l.unlinkedAt),
+      })),
+      history: history.history.map((h) => ({ ...h, at: iso(h.at) })),
+    };
+  });
+
+  app.delete('/v1/profiles/:ref', async (request) => {
+    const report = found(await ctx.store.eraseProfile(param(request, 'ref')));
+    request.log.info(
+      { profileId: report.profileId, events: report.events },
+      'profile erased; its identifiers are suppressed',
+    );
+    return { erased: true, ...report };
+  });
+
+  app.delete('/v1/profiles/:ref/identities/:target', async (request) => {
+    const result = await ctx.store.unlinkIdentifier(
+      param(request, 'ref'),
+      param(request, 'target'),
+    );
+    if (result.ok) return { unlinked: true, ...result };
+    if (result.reason === 'unknown_profile') throw new SpoorError('profile_not_found');
+    throw new SpoorError(
+      'unlink_refused',
+      result.reason === 'only_identifier'
+        ? 'The profile has no other identifier: erase it instead'
+        : 'The identifier does not belong to this profile',
+    );
+  });
+
+  app.get('/v1/suppressions', async () => ({
+    data: (await ctx.store.listSuppressions()).map((s) => ({ ...s, createdAt: iso(s.createdAt) })),
+  }));
+
+  app.delete('/v1/suppressions/:ref', async (request) => {
+    const lifted = await ctx.store.liftSuppression(param(request, 'ref'));
+    if (!lifted) throw new SpoorError('suppression_not_found');
+    return { lifted: true };
+  });
+}
+
+function resolveRef(
+  text: string,
+  rules: IdentityRules,
+  normalize: ReturnType<typeof createNormalizer>,
+): Identifier {
+  const parsed = parseIdentifierRef(text);
+  if (!parsed || rules.types[parsed.type] === undefined) {
+    throw new SpoorError(
+      'invalid_identity_ref',
+      `"${text.slice(0, 100)}" is not {type}:{value} with a type among ${Object.keys(rules.types).join(', ')}`,
+    );
+  }
+  const normalized = normalize(parsed.type, parsed.value);
+  if (!normalized.ok) {
+    const why = normalized.reason === 'junk' ? 'is a placeholder value' : normalized.message;
+    throw new SpoorError('invalid_identity_ref', `The ${parsed.type} value ${why}`);
+  }
+  return { type: parsed.type, value: normalized.value };
+}
+
+function renderProfile(p: ProfileRecord) {
+  return {
+    profileId: p.profileId,
+    identities: p.identities.map((i) => ({
+      type: i.type,
+      value: i.value,
+      firstSeen: iso(i.createdAt),
+    })),
+    traits: p.traits,
+    lifecycleStage: lifecycleStage(p.identities, p.purchased),
+    firstSeen: iso(p.firstSeen),
+    lastSeen: iso(p.lastSeen),
+    channels: p.channels,
+    merges: p.merges,
+    createdAt: iso(p.createdAt),
+  };
+}
