@@ -67,6 +67,9 @@ export function buildCollector(options: CollectorOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.limits.maxBatchBytes,
+    // Profile paths carry `type:value` with values up to 255 characters, percent-encoded; longer
+    // parameters get a clear 400 from the route instead of the router's bare 414.
+    routerOptions: { maxParamLength: 16_384 },
     // Fastify accepts a hop count here too, although its type definitions omit it.
     trustProxy: config.trustProxy as boolean | string[],
     // Fastify's own closing 503 has no `code` and no Retry-After; with this off, late requests

@@ -1,3 +1,4 @@
+import { MAX_ID_LENGTH } from '@spoor/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CollectorContext } from '../context.js';
@@ -84,7 +85,10 @@ export async function profileRoutes(app: FastifyInstance, ctx: CollectorContext)
       param(request, 'ref'),
       param(request, 'target'),
     );
-    if (result.ok) return { unlinked: true, ...result };
+    if (result.ok) {
+      const { ok: _ok, ...unlinked } = result;
+      return { unlinked: true, ...unlinked };
+    }
     if (result.reason === 'unknown_profile') throw new SpoorError('profile_not_found');
     throw new SpoorError(
       'unlink_refused',
@@ -111,7 +115,13 @@ function resolveRef(
   normalize: ReturnType<typeof createNormalizer>,
 ): Identifier {
   const parsed = parseIdentifierRef(text);
-  if (!parsed || rules.types[parsed.type] === undefined) {
+  if (parsed && parsed.value.length > MAX_ID_LENGTH) {
+    throw new SpoorError(
+      'invalid_identity_ref',
+      `The value is longer than ${MAX_ID_LENGTH} characters, so no identifier has it`,
+    );
+  }
+  if (!parsed || !Object.hasOwn(rules.types, parsed.type)) {
     throw new SpoorError(
       'invalid_identity_ref',
       `"${text.slice(0, 100)}" is not {type}:{value} with a type among ${Object.keys(rules.types).join(', ')}`,

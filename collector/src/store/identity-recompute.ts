@@ -107,23 +107,29 @@ export function applyPartition(
 }
 
 /**
- * Gives each group a profile ID: the oldest (lowest) ID any of its members had, unless an
- * older group already took it; groups left without one get a new profile.
+ * Gives each group a profile ID: the oldest (lowest) ID any of its members had. When two groups
+ * held members of one profile, the ID stays with the group holding its highest-priority
+ * identifier (the user ID rather than a device unlinked from it), then the larger, then the one
+ * with the oldest identifier. Groups left without one get a new profile.
  */
 function assignProfiles(
   groups: readonly number[][],
-  byId: ReadonlyMap<number, { profileId: number }>,
+  byId: ReadonlyMap<number, GraphNode & { profileId: number }>,
   now: number,
   graph: IdentityGraph,
 ): number[] {
-  const candidates: { pid: number; g: number; first: number }[] = [];
+  const priority = (id: number) => graph.rules.types[byId.get(id)?.type ?? '']?.priority ?? 0;
+  const candidates: { pid: number; g: number; rank: number; size: number; first: number }[] = [];
   groups.forEach((members, g) => {
+    const rank = Math.max(...members.map(priority));
     const first = Math.min(...members);
     for (const pid of new Set(members.map((id) => byId.get(id)?.profileId ?? 0))) {
-      candidates.push({ pid, g, first });
+      candidates.push({ pid, g, rank, size: members.length, first });
     }
   });
-  candidates.sort((x, y) => x.pid - y.pid || x.first - y.first);
+  candidates.sort(
+    (x, y) => x.pid - y.pid || y.rank - x.rank || y.size - x.size || x.first - y.first,
+  );
   const assigned: (number | undefined)[] = groups.map(() => undefined);
   const taken = new Set<number>();
   for (const c of candidates) {

@@ -104,12 +104,17 @@ export class ProfileQueries {
     const found = this.members(ref);
     if (!found) return null;
     const ids = found.members.map((m) => m.id);
-    const links = this._sql.chunked<LinkRow>(
-      ids,
-      (p) =>
-        `SELECT a, b, t, m, source, rule, recorded_at, unlinked_at FROM identity_links WHERE a IN (${p}) UNION ` +
-        `SELECT a, b, t, m, source, rule, recorded_at, unlinked_at FROM identity_links WHERE b IN (${p})`,
-    );
+    const columns = 'a, b, t, m, source, rule, recorded_at, unlinked_at';
+    const links = [
+      ...this._sql.chunked<LinkRow>(
+        ids,
+        (p) => `SELECT ${columns} FROM identity_links WHERE a IN (${p})`,
+      ),
+      ...this._sql.chunked<LinkRow>(
+        ids,
+        (p) => `SELECT ${columns} FROM identity_links WHERE b IN (${p})`,
+      ),
+    ];
     const entries = this._sql
       .get('SELECT at, kind, detail FROM profile_history WHERE profile_id = ? ORDER BY id DESC')
       .all(found.profileId) as { at: number; kind: string; detail: string }[];
