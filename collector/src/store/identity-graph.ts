@@ -76,20 +76,22 @@ export class IdentityGraph {
 
   /** Resolves one stored event; returns its primary identifier's id. */
   resolve(row: EventRow, identifiers: readonly Identifier[]): number {
-    const nodes = identifiers.map((id) => this.node(id, row.receivedAt, true) as Node);
-    const primary = nodes[0] as Node;
+    const now = row.receivedAt;
+    const primary = identifiers[0] as Identifier;
+    const primaryId = (this.node(primary, now, true) as Node).id;
     const rule = row.type === 'identify' || row.type === 'alias' ? row.type : 'event';
-    for (let r = 1; r < nodes.length; r++) {
+    for (let r = 1; r < identifiers.length; r++) {
       const key = { t: row.timestamp, m: row.messageId, r };
-      this._observe(primary, nodes[r] as Node, key, {
+      this._observe(primary, identifiers[r] as Identifier, key, {
         source: row.source,
         rule,
-        at: row.receivedAt,
+        at: now,
       });
     }
-    const profile = this.profileOf(primary.id);
+    // Read again: a merge above may have moved it (the cache is kept in step by move()).
+    const profile = (this.node(primary, now, false) as Node).profileId;
     this.facts.observe(profile, row.channel, row.purchase, row.ops, row.timestamp, row.messageId);
-    return primary.id;
+    return primaryId;
   }
 
   /** The stored identifier, created (as a new profile) when `create` is set. */
@@ -173,11 +175,13 @@ export class IdentityGraph {
   }
 
   private _observe(
-    a: Node,
-    b: Node,
+    first: Identifier,
+    second: Identifier,
     key: LinkKey,
     provenance: { source: string; rule: string; at: number },
   ): void {
+    const a = this.node(first, provenance.at, true) as Node;
+    const b = this.node(second, provenance.at, true) as Node;
     const linkKey = `${a.id}:${b.id}`;
     const known = this._links.get(linkKey) ?? this._readLink(a.id, b.id);
     if (known && (known.unlinked || compareKeys(key, known) >= 0)) {
@@ -192,8 +196,8 @@ export class IdentityGraph {
       )
       .run(a.id, b.id, key.t, key.m, key.r, provenance.source, provenance.rule, provenance.at);
     this._links.set(linkKey, { ...key, unlinked: false });
-    const pa = this.profileOf(a.id);
-    const pb = this.profileOf(b.id);
+    const pa = a.profileId;
+    const pb = b.profileId;
     const inOrder =
       compareKeys(key, this.facts.get(pa).maxKey) > 0 &&
       compareKeys(key, this.facts.get(pb).maxKey) > 0;
