@@ -1,7 +1,8 @@
 // `pnpm bench`: the collector's ingest throughput and latency against the limits of this
 // machine. Each server runs in its own child process; the load generator runs here.
 // Environment: BENCH_DURATION (s per measured run, default 10), BENCH_WARMUP (s, default 3),
-// BENCH_CONNECTIONS (skips the connection probe), BENCH_PROFILE=1 (CPU-profiles the collector).
+// BENCH_CONNECTIONS (skips the connection probe), BENCH_PROFILE=1 (CPU-profiles the collector),
+// BENCH_IDENTITY=0 (skips identity.js, identity resolution on vs off; its settings are there).
 // Exit code 0 whether or not the targets are met: the benchmark reports, it does not gate. It
 // is non-zero only when the benchmark breaks, or when stored and acknowledged events disagree.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startChild } from './child.js';
 import { BATCH_SIZE, createBodyPool } from './events.js';
+import { runIdentityBenchmark } from './identity.js';
 import { runAutocannon, runPaced } from './load.js';
 import { summarizeProfile } from './profile-summary.js';
 import { describeMachine, evaluate, formatTable } from './report.js';
@@ -68,6 +70,7 @@ async function main() {
     console.error(`\nverification failed: ${verification.problems.join('; ')}`);
     process.exitCode = 1;
   }
+  if (process.env.BENCH_IDENTITY !== '0' && !(await runIdentityBenchmark())) process.exitCode = 1;
 }
 
 async function measureHttpLimit(pool) {
