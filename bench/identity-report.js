@@ -30,6 +30,7 @@ export function summarizeSize(profiles, seed, runs) {
       ),
       storeCpuUsPerEvent: per('storeCpuUs'),
       commitBusy: per('commitBusy'),
+      diskWrittenBytesPerEvent: Math.round(mean(own.map((r) => r.window.diskWrittenBytes))),
       rowsPerCommit: Math.round(mean(own.map((r) => r.window.rowsPerCommit))),
       merges: own.reduce((n, r) => n + r.window.merges, 0),
       recomputes: own.reduce((n, r) => n + r.window.recomputes, 0),

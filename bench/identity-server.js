@@ -42,7 +42,13 @@ process.send({ type: 'ready', url, pid: process.pid });
 process.on('message', (message) => {
   if (message.type === 'stats') {
     void metrics().then((m) =>
-      process.send({ type: 'stats', acked: structuredClone(acked), cpu: threadCpu(), metrics: m }),
+      process.send({
+        type: 'stats',
+        acked: structuredClone(acked),
+        cpu: threadCpu(),
+        io: diskIo(),
+        metrics: m,
+      }),
     );
   } else if (message.type === 'close') {
     void app.close().then(() => {
@@ -71,6 +77,13 @@ async function metrics() {
     refused: sum('spoor_identity_links_refused_total'),
     rejected: sum('spoor_events_rejected_total'),
   };
+}
+
+/** Bytes this process has had read from and written to the disk (page cache writeback included). */
+function diskIo() {
+  const io = readFileSync('/proc/self/io', 'utf8');
+  const field = (name) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
+  return { read: field('read_bytes'), written: field('write_bytes') };
 }
 
 function threadIds() {

@@ -166,7 +166,7 @@ async function measureRun(seedDir, seeded, mode, settings) {
     const w = result.window;
     const shed = Object.entries(acked.statuses).filter(([status]) => status !== '200');
     log(
-      `  identity ${mode.padEnd(3)}: ${fmt(run.eventsPerSec)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; CPU µs per event: storage thread ${w.storeCpuUs}, main ${w.mainCpuUs}, ingest+other ${w.otherCpuUs}; ${w.rowsPerCommit} rows/commit, committing ${Math.round(w.commitBusy * 100)} % of the time` +
+      `  identity ${mode.padEnd(3)}: ${fmt(run.eventsPerSec)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; CPU µs per event: storage thread ${w.storeCpuUs}, main ${w.mainCpuUs}, ingest+other ${w.otherCpuUs}; ${w.diskWrittenBytes} B written to disk per event; ${w.rowsPerCommit} rows/commit, committing ${Math.round(w.commitBusy * 100)} % of the time` +
         (mode === 'on' ? `; ${fmt(w.merges)} merges, ${fmt(w.recomputes)} recomputes` : '') +
         (shed.length > 0
           ? `; also answered ${shed.map(([s, n]) => `${n} × ${s}`).join(', ')}`
@@ -215,6 +215,8 @@ function perEvent(before, after, seconds) {
     storeCpuUs: cpu('store'),
     mainCpuUs: cpu('main'),
     otherCpuUs: cpu('other'),
+    diskWrittenBytes:
+      events > 0 ? Math.round((after.io.written - before.io.written) / events) : null,
     // Commits run one after another: near 100 %, the storage thread's pipeline is the limit.
     commitBusy: round(m('commitSeconds') / seconds),
     rowsPerCommit: m('commits') > 0 ? Math.round(m('commitRows') / m('commits')) : 0,
