@@ -141,9 +141,7 @@ export function createBodyPool(count, seed = 1) {
     const events = Array.from({ length: BATCH_SIZE }, nextEvent);
     for (const e of events) eventBytes += Buffer.byteLength(JSON.stringify(e));
     const buf = Buffer.from(JSON.stringify({ batch: events, sentAt: new Date().toISOString() }));
-    const offsets = [];
-    for (let at = buf.indexOf(PLACEHOLDER); at !== -1; at = buf.indexOf(PLACEHOLDER, at + 1))
-      offsets.push(at);
+    const offsets = offsetsOf(buf, PLACEHOLDER);
     if (offsets.length !== BATCH_SIZE) throw new Error('placeholder count mismatch');
     bodies.push({ buf, offsets });
   }
@@ -169,7 +167,7 @@ export function createBodyPool(count, seed = 1) {
 const HEX = Buffer.from('0123456789abcdef');
 
 /** Writes a UUID v4 built from 16 random bytes as ASCII at `at`: randomUUID() ×100 is too slow. */
-function writeUuid(buf, at, random, from) {
+export function writeUuid(buf, at, random, from) {
   let o = at;
   for (let i = 0; i < 16; i++) {
     let byte = random[from + i];
@@ -179,4 +177,11 @@ function writeUuid(buf, at, random, from) {
     buf[o++] = HEX[byte >> 4];
     buf[o++] = HEX[byte & 15];
   }
+}
+
+/** Where `text` stands in `buf`, every occurrence. */
+export function offsetsOf(buf, text) {
+  const offsets = [];
+  for (let at = buf.indexOf(text); at !== -1; at = buf.indexOf(text, at + 1)) offsets.push(at);
+  return offsets;
 }

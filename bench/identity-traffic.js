@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { createEventSource } from './events.js';
+import { createEventSource, offsetsOf, writeUuid } from './events.js';
 import { hasUser, idWidth } from './identity-seed.js';
 
 /** Events per request: one visitor's SDK batch. */
@@ -105,34 +105,15 @@ function template(kind, nextEvent, sentAt, seedAnon, seedUser) {
   const buf = Buffer.from(
     JSON.stringify({ batch: events, sentAt: new Date(sentAt).toISOString() }),
   );
-  const messageIds = find(buf, MESSAGE_ID);
+  const messageIds = offsetsOf(buf, MESSAGE_ID);
   if (messageIds.length !== VISITOR_BATCH) throw new Error('messageId placeholder count mismatch');
   return {
     buf,
     eventBytes: eventBytes / VISITOR_BATCH,
     messageIds,
-    newAnon: find(buf, NEW_ANON),
-    seeded: [...find(buf, seedAnon), ...find(buf, seedUser)].map((at) => at + SEED_PREFIX),
+    newAnon: offsetsOf(buf, NEW_ANON),
+    seeded: [...offsetsOf(buf, seedAnon), ...offsetsOf(buf, seedUser)].map(
+      (at) => at + SEED_PREFIX,
+    ),
   };
-}
-
-function find(buf, text) {
-  const offsets = [];
-  for (let at = buf.indexOf(text); at !== -1; at = buf.indexOf(text, at + 1)) offsets.push(at);
-  return offsets;
-}
-
-const HEX = Buffer.from('0123456789abcdef');
-
-/** Writes a UUID v4 built from 16 random bytes as ASCII at `at` (as events.js does). */
-function writeUuid(buf, at, random, from) {
-  let o = at;
-  for (let i = 0; i < 16; i++) {
-    let byte = random[from + i];
-    if (i === 6) byte = (byte & 0x0f) | 0x40;
-    else if (i === 8) byte = (byte & 0x3f) | 0x80;
-    if (i === 4 || i === 6 || i === 8 || i === 10) buf[o++] = 0x2d;
-    buf[o++] = HEX[byte >> 4];
-    buf[o++] = HEX[byte & 15];
-  }
 }

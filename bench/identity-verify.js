@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { VISITOR_BATCH } from './identity-traffic.js';
+import { ackProblems, verificationResult } from './verify.js';
 
 /**
  * Reads the closed copy read-only and checks it against what the collector acknowledged: every
@@ -30,17 +31,7 @@ export function verifyRun(file, mode, seeded, acked, runs, metrics) {
   );
   const merges = count('SELECT sum(merges) FROM profiles') - seeded.links;
   db.close();
-  const clientEvents = runs.reduce((n, r) => n + r.fullyAccepted * VISITOR_BATCH, 0);
-  const partial = runs.reduce((n, r) => n + r.partiallyAccepted, 0);
-  const problems = [];
-  if (stored !== acked.events) problems.push(`${stored} stored but ${acked.events} acknowledged`);
-  if (stored !== acked.requests * VISITOR_BATCH)
-    problems.push(`${acked.requests} requests answered 200 but ${stored} events stored`);
-  if (distinct !== stored) problems.push(`${distinct} distinct message ids for ${stored} events`);
-  if (acked.duplicates > 0) problems.push(`${acked.duplicates} events were taken for duplicates`);
-  if (partial > 0) problems.push(`${partial} answers with 200 did not store their whole batch`);
-  if (clientEvents > stored)
-    problems.push(`clients saw ${clientEvents} accepted, ${stored} stored`);
+  const problems = ackProblems({ stored, distinct, acked, runs, batchSize: VISITOR_BATCH });
   if (metrics.rejected > 0) problems.push(`${metrics.rejected} events rejected`);
   if (mode === 'on') {
     if (resolved !== stored)
@@ -54,11 +45,7 @@ export function verifyRun(file, mode, seeded, acked, runs, metrics) {
     problems.push(`identity off: ${resolved} events resolved, ${fresh} identifiers created`);
   }
   return {
-    ok: problems.length === 0,
-    problems,
-    stored,
-    serverAckedEvents: acked.events,
-    serverStatuses: acked.statuses,
+    ...verificationResult(problems, stored, acked),
     resolved,
     profilesCreated: created,
     merged,

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './child.js';
+import { AUTH, fmt, positive, RESULTS_DIR, WRITE_KEY } from './common.js';
 import { runVisitors } from './identity-load.js';
 import { formatIdentityTable, growth, summarizeSize } from './identity-report.js';
 import { seedProfiles } from './identity-seed.js';
@@ -31,10 +32,7 @@ import { verifyRun } from './identity-verify.js';
 import { summarizeProfile } from './profile-summary.js';
 import { describeMachine } from './report.js';
 
-const WRITE_KEY = 'bench_write_key';
-const AUTH = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 const DB = 'spoor.db';
-const RESULTS_DIR = new URL('./results/', import.meta.url);
 const PROFILE_DIR = process.env.BENCH_PROFILE === '1' ? `identity-profile-${Date.now()}/` : null;
 const log = (...args) => console.log(...args);
 
@@ -246,16 +244,7 @@ function gitState() {
   };
 }
 
-function positive(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(value > 0)) throw new Error(`${name} must be a positive number, not "${raw}"`);
-  return value;
-}
-
 const round = (n) => Math.round(n * 100) / 100;
-const fmt = (v) => Math.round(v).toLocaleString('en-US');
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   runIdentityBenchmark().then(

@@ -5,9 +5,17 @@ import { BATCH_SIZE } from './events.js';
 /**
  * Closed-loop load with autocannon: `connections` clients each send the next body as soon as
  * the previous answer arrives (or, with `overallRate`, up to a per-second quota). Every request
- * carries a fresh body from `pool`. Rates count only 2xx answers.
+ * carries a fresh body of `batchSize` events from `pool`. Rates count only 2xx answers.
  */
-export async function runAutocannon({ url, auth, pool, connections, seconds, overallRate }) {
+export async function runAutocannon({
+  url,
+  auth,
+  pool,
+  connections,
+  seconds,
+  overallRate,
+  batchSize = BATCH_SIZE,
+}) {
   const acks = { ok: 0, bad: 0 };
   const result = await autocannon({
     url: `${url}/v1/batch`,
@@ -22,7 +30,7 @@ export async function runAutocannon({ url, auth, pool, connections, seconds, ove
         headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
         // autocannon copies the body into its request buffer at once, so the pool may reuse it.
         setupRequest: (req) => ({ ...req, body: pool.nextBody() }),
-        onResponse: auth ? (status, body) => checkAck(acks, status, body) : undefined,
+        onResponse: auth ? (status, body) => checkAck(acks, status, body, batchSize) : undefined,
       },
     ],
   });
@@ -31,7 +39,7 @@ export async function runAutocannon({ url, auth, pool, connections, seconds, ove
     connections,
     seconds: result.duration,
     requests: ok,
-    eventsPerSec: (ok * BATCH_SIZE) / result.duration,
+    eventsPerSec: (ok * batchSize) / result.duration,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     statuses: Object.fromEntries(
       Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
@@ -85,7 +93,7 @@ export async function runPaced({ url, auth, pool, rate, seconds, maxSockets }) {
         res.on('end', () => {
           latencies.push(performance.now() - due);
           statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-          checkAck(acks, res.statusCode, Buffer.concat(chunks).toString());
+          checkAck(acks, res.statusCode, Buffer.concat(chunks).toString(), BATCH_SIZE);
           finish();
         });
       });
@@ -122,19 +130,20 @@ export async function runPaced({ url, auth, pool, rate, seconds, maxSockets }) {
 }
 
 /**
- * Sorts 200 answers into those that stored the whole batch as new and the rest (rejections or
- * duplicates: the harness or the collector is broken). Other statuses are counted by status.
+ * Sorts 200 answers into those that stored the whole batch of `batchSize` events as new and the
+ * rest (rejections or duplicates: the harness or the collector is broken). Other statuses are
+ * counted by status.
  */
-function checkAck(acks, status, body) {
+function checkAck(acks, status, body, batchSize) {
   if (status !== 200) return;
-  if (storedWholeBatch(body)) acks.ok++;
+  if (storedWholeBatch(body, batchSize)) acks.ok++;
   else acks.bad++;
 }
 
-function storedWholeBatch(body) {
+function storedWholeBatch(body, batchSize) {
   try {
     const r = JSON.parse(body);
-    return r.accepted === BATCH_SIZE && r.duplicates === 0 && r.rejected.length === 0;
+    return r.accepted === batchSize && r.duplicates === 0 && r.rejected.length === 0;
   } catch {
     return false;
   }

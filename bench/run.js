@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startChild } from './child.js';
+import { AUTH, fmt, positive, RESULTS_DIR, WRITE_KEY } from './common.js';
 import { BATCH_SIZE, createBodyPool } from './events.js';
 import { runIdentityBenchmark } from './identity.js';
 import { runAutocannon, runPaced } from './load.js';
 import { summarizeProfile } from './profile-summary.js';
 import { describeMachine, evaluate, formatTable } from './report.js';
+import { ackProblems, verificationResult } from './verify.js';
 
 const DURATION = positive('BENCH_DURATION', 10);
 const WARMUP = positive('BENCH_WARMUP', 3);
@@ -25,9 +27,6 @@ const FIXED_CONNECTIONS = process.env.BENCH_CONNECTIONS
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const PROBE_CONNECTIONS = [8, 16, 32];
 const HTTP_LIMIT_CONNECTIONS = FIXED_CONNECTIONS ?? 16;
-const WRITE_KEY = 'bench_write_key';
-const AUTH = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
-const RESULTS_DIR = new URL('./results/', import.meta.url);
 
 const log = (...args) => console.log(...args);
 
@@ -229,26 +228,11 @@ function verify(dataDir, acked, runs) {
     db.prepare('SELECT avg(length(payload)) FROM events').pluck().get(),
   );
   db.close();
-  const clientEvents = runs.reduce((n, r) => n + r.fullyAccepted * BATCH_SIZE, 0);
-  const problems = [];
-  if (stored !== acked.events) problems.push(`${stored} stored but ${acked.events} acknowledged`);
-  if (stored !== acked.requests * BATCH_SIZE)
-    problems.push(`${acked.requests} requests answered 200 but ${stored} events stored`);
-  if (distinct !== stored) problems.push(`${distinct} distinct message ids for ${stored} events`);
-  if (logged !== stored) problems.push(`${logged} dedupe-log entries for ${stored} events`);
-  if (acked.duplicates > 0) problems.push(`${acked.duplicates} events were taken for duplicates`);
-  const partial = runs.reduce((n, r) => n + r.partiallyAccepted, 0);
-  if (partial > 0) problems.push(`${partial} answers with 200 did not store their whole batch`);
-  if (clientEvents > stored)
-    problems.push(`clients saw ${clientEvents} accepted, ${stored} stored`);
-  return {
-    ok: problems.length === 0,
-    problems,
-    stored,
-    serverAckedEvents: acked.events,
-    serverStatuses: acked.statuses,
-    storedPayloadBytes: payloadBytes,
-  };
+  const problems = ackProblems(
+    { stored, distinct, acked, runs, batchSize: BATCH_SIZE },
+    logged === stored ? [] : [`${logged} dedupe-log entries for ${stored} events`],
+  );
+  return { ...verificationResult(problems, stored, acked), storedPayloadBytes: payloadBytes };
 }
 
 /** Where the collector's time went over a run, from `stats` snapshots before and after it. */
@@ -273,16 +257,6 @@ function bucketP99(before, after) {
   const hit = delta.find(([, n]) => n >= 0.99 * total);
   return total === 0 || !hit ? null : hit[0] === Infinity ? Infinity : hit[0] * 1000;
 }
-
-function positive(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(value > 0)) throw new Error(`${name} must be a positive number, not "${raw}"`);
-  return value;
-}
-
-const fmt = (v) => Math.round(v).toLocaleString('en-US');
 
 main().catch((error) => {
   console.error(error);

@@ -1,0 +1,17 @@
+// Settings and formatting shared by run.js (ingest) and identity.js (identity on vs off).
+
+export const WRITE_KEY = 'bench_write_key';
+export const AUTH = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+export const RESULTS_DIR = new URL('./results/', import.meta.url);
+
+/** The positive number in environment variable `name`, or `fallback` when it is unset or empty. */
+export function positive(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+/** A count or rate, rounded, with thousands separators. */
+export const fmt = (v) => Math.round(v).toLocaleString('en-US');
