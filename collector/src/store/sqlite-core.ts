@@ -74,7 +74,10 @@ export class SqliteCore implements SyncStore {
     this._db.pragma('cache_size = -65536');
     this._sql = new Statements(this._db);
     migrate(this._db);
-    this._commit = this._db.transaction((batch: RowBatch) => this._write(batch));
+    // IMMEDIATE: a commit reads (dedupe, identity) before it writes, and a deferred transaction
+    // that must upgrade from reader to writer gets SQLITE_BUSY at once instead of waiting.
+    const write = this._db.transaction((batch: RowBatch) => this._write(batch));
+    this._commit = (batch) => write.immediate(batch);
     if (_options.identity) {
       const graph = new IdentityGraph(this._sql, _options.identity);
       const queries = new ProfileQueries(this._sql, graph);
@@ -119,14 +122,14 @@ export class SqliteCore implements SyncStore {
   eraseProfile(ref: Identifier): ErasureReport | null {
     const identity = this._identity;
     if (!identity) return null;
-    return this._db.transaction(() => identity.admin.erase(ref, Date.now()))();
+    return this._db.transaction(() => identity.admin.erase(ref, Date.now())).immediate();
   }
 
   unlinkIdentifier(ref: Identifier, target: Identifier): UnlinkResult {
     const identity = this._identity;
     if (!identity) return { ok: false, reason: 'unknown_profile' };
     try {
-      return this._db.transaction(() => identity.admin.unlink(ref, target, Date.now()))();
+      return this._db.transaction(() => identity.admin.unlink(ref, target, Date.now())).immediate();
     } catch (error) {
       identity.graph.clearCaches();
       throw error;
