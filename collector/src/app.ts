@@ -36,7 +36,7 @@ export type CollectorOptions = Partial<CollectorConfig> &
   };
 
 const PRUNE_INTERVAL_MS = 3600_000;
-/** Identifiers (and links) the storage thread keeps cached: about 40 MB at this size. */
+/** Identifiers per type, and links, the storage thread keeps cached: about 30 MB per 200,000. */
 const IDENTITY_CACHE_SIZE = 200_000;
 /** Identifiers beyond which a recompute is limited to the touched profiles (identity-recompute.ts). */
 const MAX_RECOMPUTE_IDENTIFIERS = 10_000;

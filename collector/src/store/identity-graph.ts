@@ -56,7 +56,8 @@ export interface GraphOptions {
  */
 export class IdentityGraph {
   readonly facts: ProfileFacts;
-  private readonly _nodes: Lru<string, Node>;
+  /** Per type, by value: no key is concatenated on the hot path. */
+  private readonly _nodes = new Map<string, Lru<string, Node>>();
   private readonly _links: Lru<string, LinkRecord>;
   private _report = emptyReport();
 
@@ -64,7 +65,6 @@ export class IdentityGraph {
     private readonly _sql: Statements,
     private readonly _options: GraphOptions,
   ) {
-    this._nodes = new Lru(_options.cacheSize);
     this._links = new Lru(_options.cacheSize);
     const purchases = new Set(_options.rules.purchaseEvents);
     this.facts = new ProfileFacts(_sql, Math.max(1000, _options.cacheSize >> 2), purchases);
@@ -96,14 +96,14 @@ export class IdentityGraph {
 
   /** The stored identifier, created (as a new profile) when `create` is set. */
   node(id: Identifier, now: number, create: boolean): Node | null {
-    const key = `${id.type}\0${id.value}`;
-    const cached = this._nodes.get(key);
+    const nodes = this._nodesOf(id.type);
+    const cached = nodes.get(id.value);
     if (cached) return cached;
     const row = this._sql
       .get('SELECT id, profile_id AS profileId FROM identifiers WHERE type = ? AND value = ?')
       .get(id.type, id.value) as Node | undefined;
     if (row) {
-      this._nodes.set(key, row);
+      nodes.set(id.value, row);
       return row;
     }
     if (!create) return null;
@@ -112,7 +112,7 @@ export class IdentityGraph {
       .get('INSERT INTO identifiers (type, value, profile_id, created_at) VALUES (?, ?, ?, ?)')
       .run(id.type, id.value, profileId, now);
     const node = { id: Number(lastInsertRowid), profileId };
-    this._nodes.set(key, node);
+    nodes.set(id.value, node);
     return node;
   }
 
@@ -130,7 +130,7 @@ export class IdentityGraph {
     const update = this._sql.get('UPDATE identifiers SET profile_id = ? WHERE id = ?');
     for (const r of rows) {
       update.run(profileId, r.id);
-      this._nodes.set(`${r.type}\0${r.value}`, { id: r.id, profileId });
+      this._nodesOf(r.type).set(r.value, { id: r.id, profileId });
     }
   }
 
@@ -149,6 +149,12 @@ export class IdentityGraph {
     this._nodes.clear();
     this._links.clear();
     this.facts.clearCache();
+  }
+
+  private _nodesOf(type: string): Lru<string, Node> {
+    let nodes = this._nodes.get(type);
+    if (!nodes) this._nodes.set(type, (nodes = new Lru(this._options.cacheSize)));
+    return nodes;
   }
 
   /** Forgets a cached link, after an operator changed it. */
@@ -183,9 +189,10 @@ export class IdentityGraph {
     const a = this.node(first, provenance.at, true) as Node;
     const b = this.node(second, provenance.at, true) as Node;
     const linkKey = `${a.id}:${b.id}`;
-    const known = this._links.get(linkKey) ?? this._readLink(a.id, b.id);
+    const cached = this._links.get(linkKey);
+    const known = cached ?? this._readLink(a.id, b.id);
     if (known && (known.unlinked || compareKeys(key, known) >= 0)) {
-      this._links.set(linkKey, known);
+      if (!cached) this._links.set(linkKey, known);
       return;
     }
     this._sql
