@@ -171,6 +171,22 @@ describe('profile API input', () => {
     expect(res).toMatchObject({ status, body: { code } });
   });
 
+  it.each([
+    ['/v1/profiles/nope', 400, 'invalid_identity_ref'],
+    ['/v1/profiles/user_id:null', 400, 'invalid_identity_ref'],
+    ['/v1/profiles/user_id:nobody', 404, 'profile_not_found'],
+    ['/v1/profiles/user_id:u1/identities/nope', 400, 'invalid_identity_ref'],
+    ['/v1/profiles/user_id:u1/identities/constructor:x', 400, 'invalid_identity_ref'],
+    ['/v1/suppressions/phone:12', 400, 'invalid_identity_ref'],
+    ['/v1/suppressions/user_id:never-suppressed', 404, 'suppression_not_found'],
+  ])('DELETE %s → %i %s', async (path, status, code) => {
+    const c = await start();
+    await send(c, event('identify', 0, { anonymousId: 'a', userId: 'u1' }));
+    expect(await admin(c, path, 'DELETE')).toMatchObject({ status, body: { code } });
+    // Nothing was removed by the refused request.
+    expect(idsOf(await profile(c, 'user_id:u1'))).toEqual(['anonymous_id:a', 'user_id:u1']);
+  });
+
   it('needs the admin token', async () => {
     const c = await start();
     const res = await fetch(`${c.url}/v1/profiles/user_id:u1`);
