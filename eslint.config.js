@@ -34,5 +34,49 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
+  {
+    // The SDK core runs on every platform: it may use only what ES2022 defines. Platform
+    // facilities (network, storage, timers, clock) arrive through its port (platform.ts).
+    files: ['sdk-core/src/**/*.ts'],
+    ignores: ['sdk-core/src/**/*.test.ts', 'sdk-core/src/test-kit/**'],
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'sessionStorage',
+          'indexedDB',
+          'fetch',
+          'XMLHttpRequest',
+          'wx',
+          'process',
+          'Buffer',
+          'global',
+          'require',
+          'setTimeout',
+          'setInterval',
+          'console',
+        ].map((name) => ({
+          name,
+          message: `sdk-core is platform-neutral: ${name} comes from the platform port`,
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'http', 'https', 'crypto'],
+              message: 'sdk-core imports no platform modules',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,0 +1,169 @@
+import { ClientCore, type CallOptions } from './client.js';
+import type { DeliveryStats } from './drops.js';
+import type { ClientEvents } from './emitter.js';
+import type { ClientOptions } from './options.js';
+import type { Platform } from './platform.js';
+import type { Consent } from './state.js';
+
+type Props = Record<string, unknown>;
+
+/** The API every Spoor SDK exposes. No method throws; problems go to `on('error')`. */
+export interface SpoorClient {
+  /** Resolves once the stored identity and queue are loaded (calls before it are kept). */
+  readonly ready: Promise<void>;
+  track(event: string, properties?: Props, options?: CallOptions): void;
+  identify(userId?: string | null, traits?: Props, options?: CallOptions): void;
+  /** `page(name)`, `page(name, properties)` or `page(category, name, properties)`. */
+  page(category?: string, name?: string | Props, properties?: Props, options?: CallOptions): void;
+  screen(name: string, properties?: Props, options?: CallOptions): void;
+  group(groupId: string, traits?: Props, options?: CallOptions): void;
+  alias(userId: string, previousId?: string, options?: CallOptions): void;
+  setOnce(traits: Props, options?: CallOptions): void;
+  increment(values: Record<string, number>, options?: CallOptions): void;
+  append(values: Record<string, unknown[]>, options?: CallOptions & { unique?: boolean }): void;
+  unset(keys: string[], options?: CallOptions): void;
+  /** Extra identities sent with every event from now on, e.g. `{ wechat_unionid, phone }`. */
+  bind(identities: Record<string, string | number>): void;
+  /** Super properties: added to every event's properties. */
+  register(properties: Props): void;
+  unregister(...keys: string[]): void;
+  /** A new anonymous ID; forgets the user, traits and bound identities (logout). */
+  reset(): void;
+  /** Resolves once everything queued before the call is delivered or dropped. */
+  flush(): Promise<void>;
+  optIn(): void;
+  optOut(): void;
+  readonly consent: Consent;
+  readonly anonymousId: string;
+  readonly userId: string | null;
+  on<K extends keyof ClientEvents>(
+    name: K,
+    listener: (payload: ClientEvents[K]) => void,
+  ): () => void;
+  stats(): DeliveryStats;
+  /** Stops intake, delivers what it can within `timeoutMs`, drops the rest as `closed`. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Builds a client on a platform port. */
+export function createClient(platform: Platform, options: ClientOptions): SpoorClient {
+  const core = new ClientCore(platform, options);
+  const props = (value: unknown) => core.clean('properties', value);
+  const withSuper = (value: unknown) => ({ ...core.state.superProperties, ...props(value) });
+  const text = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  const operation = (name: string, value: unknown, options: CallOptions | undefined) =>
+    core.guard(name, () => core.emit('identify', { operations: { [name]: value } }, options));
+
+  return {
+    ready: core.ready,
+    track: (event, properties, options) =>
+      core.guard('track', () => {
+        const name = text(event);
+        if (!name) return core.report('invalid', 'track needs an event name');
+        core.emit(
+          'track',
+          { event: name.slice(0, 200), properties: withSuper(properties) },
+          options,
+        );
+      }),
+    identify: (userId, traits, options) =>
+      core.guard('identify', () => {
+        const id = text(userId);
+        const clean = core.clean('traits', traits);
+        if (!core.options.requireUser) {
+          if (id !== undefined && id !== core.state.userId) core.state.userId = id;
+          core.state.traits = { ...core.state.traits, ...clean };
+          core.saveIdentity();
+        }
+        core.emit('identify', { traits: clean }, id ? { ...options, userId: id } : options);
+      }),
+    page: (category, name, properties, options) =>
+      core.guard('page', () => {
+        const named = typeof name === 'string';
+        const fields: Record<string, unknown> = {
+          properties: withSuper(named ? properties : name),
+        };
+        if (named) fields['name'] = name;
+        else if (text(category)) fields['name'] = text(category);
+        if (named && text(category)) fields['category'] = text(category);
+        core.emit('page', fields, named ? options : properties);
+      }),
+    screen: (name, properties, options) =>
+      core.guard('screen', () =>
+        core.emit('screen', { name: text(name) ?? '', properties: withSuper(properties) }, options),
+      ),
+    group: (groupId, traits, options) =>
+      core.guard('group', () => {
+        const id = text(groupId);
+        if (!id) return core.report('invalid', 'group needs a groupId');
+        core.emit('group', { groupId: id, traits: core.clean('traits', traits) }, options);
+      }),
+    alias: (userId, previousId, options) =>
+      core.guard('alias', () => {
+        const to = text(userId);
+        const from = text(previousId) ?? core.state.userId ?? core.state.anonymousId;
+        if (!to) return core.report('invalid', 'alias needs the new userId');
+        core.emit('alias', { previousId: from }, { ...options, userId: to });
+        if (!core.options.requireUser) {
+          core.state.userId = to;
+          core.saveIdentity();
+        }
+      }),
+    setOnce: (traits, options) => operation('setOnce', core.clean('traits', traits), options),
+    increment: (values, options) =>
+      operation('increment', numbers(core.clean('increment', values)), options),
+    append: (values, options) =>
+      operation(options?.unique ? 'union' : 'append', lists(core.clean('append', values)), options),
+    unset: (keys, options) =>
+      operation('unset', (Array.isArray(keys) ? keys : []).map(text).filter(Boolean), options),
+    bind: (identities) =>
+      core.guard('bind', () => {
+        for (const [type, value] of Object.entries(core.clean('identities', identities))) {
+          const v = text(value);
+          if (v !== undefined && /^[a-z][a-z0-9_]{0,63}$/.test(type))
+            core.state.identities[type] = v;
+          else core.report('invalid', `bind: ${type} is not a type name with a string value`);
+        }
+        core.saveIdentity();
+      }),
+    register: (properties) =>
+      core.guard('register', () => {
+        core.state.superProperties = { ...core.state.superProperties, ...props(properties) };
+        core.saveIdentity();
+      }),
+    unregister: (...keys) =>
+      core.guard('unregister', () => {
+        for (const key of keys) delete core.state.superProperties[String(key)];
+        core.saveIdentity();
+      }),
+    reset: () => core.guard('reset', () => core.resetIdentity()),
+    flush: () => core.ready.then(() => core.flush()),
+    optIn: () => core.guard('optIn', () => core.setConsent('granted')),
+    optOut: () => core.guard('optOut', () => core.setConsent('denied')),
+    get consent() {
+      return core.consent;
+    },
+    get anonymousId() {
+      return core.state.anonymousId;
+    },
+    get userId() {
+      return core.state.userId;
+    },
+    on: (name, listener) => core.events.on(name, listener),
+    stats: () => core.stats(),
+    close: (timeoutMs = 10_000) => core.close(typeof timeoutMs === 'number' ? timeoutMs : 10_000),
+  };
+}
+
+function numbers(values: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values).filter((e): e is [string, number] => typeof e[1] === 'number'),
+  );
+}
+
+function lists(values: Record<string, unknown>): Record<string, unknown[]> {
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]),
+  );
+}

@@ -1,0 +1,274 @@
+import { Dispatcher, utf8Length, type QueuedEvent } from './dispatcher.js';
+import type { DeliveryStats, DropNotice } from './drops.js';
+import { Emitter, type ClientError } from './emitter.js';
+import {
+  MAX_EVENT_BYTES,
+  resolveOptions,
+  type ClientOptions,
+  type ResolvedOptions,
+} from './options.js';
+import type { Platform } from './platform.js';
+import { runDeliver, runPipeline, type OutgoingEvent } from './plugins.js';
+import { sanitize, sanitizeObject } from './sanitize.js';
+import { StateStore, type Consent, type IdentityState } from './state.js';
+
+/** Per-call settings; on servers, who the call is about. */
+export interface CallOptions {
+  userId?: string;
+  anonymousId?: string;
+  timestamp?: Date | string;
+  messageId?: string;
+  context?: Record<string, unknown>;
+  identities?: Record<string, string>;
+}
+
+type Fields = Record<string, unknown>;
+
+/**
+ * The state and delivery behind every SDK's client API (api.ts). Everything public is reached
+ * through `guard`, so nothing the host passes can make it throw; calls made before the stored
+ * state is loaded wait for it, in order.
+ */
+export class ClientCore {
+  readonly options: ResolvedOptions;
+  readonly events = new Emitter();
+  readonly ready: Promise<void>;
+  state: IdentityState;
+  consent: Consent;
+  closed = false;
+  private readonly _dispatcher: Dispatcher;
+  private readonly _store: StateStore;
+  private _loaded = false;
+  private _backlog: (() => void)[] = [];
+  private _saveQueued = false;
+
+  constructor(
+    readonly platform: Platform,
+    options: ClientOptions,
+  ) {
+    this.options = resolveOptions(options);
+    this.consent = this.options.consent;
+    this.state = this._freshIdentity();
+    this._store = new StateStore(platform.storage, this.options.storagePrefix);
+    this._dispatcher = new Dispatcher(
+      platform,
+      {
+        url: this.options.host + this.options.path,
+        writeKey: this.options.writeKey,
+        flushAt: this.options.flushAt,
+        flushIntervalMs: this.options.flushInterval,
+        maxBatchBytes: this.options.maxBatchBytes,
+        maxQueueSize: this.options.maxQueueSize,
+        maxRetries: this.options.maxRetries,
+        timeoutMs: this.options.timeout,
+        backoff: { baseMs: 500, maxMs: 60_000 },
+      },
+      { drop: (n) => this.events.emit('drop', n), changed: (q) => this._queueChanged(q) },
+    );
+    this._dispatcher.paused = this.consent !== 'granted';
+    this.ready = this._load();
+  }
+
+  /** Runs `fn` now if the state is loaded, else after; errors go to the error channel. */
+  guard(method: string, fn: () => void): void {
+    const run = () => {
+      try {
+        fn();
+      } catch (error) {
+        this.report('internal', `${method} failed: ${String(error)}`);
+      }
+    };
+    if (this._loaded) run();
+    else this._backlog.push(run);
+  }
+
+  report(code: ClientError['code'], message: string): void {
+    this.events.emit('error', { code, message });
+  }
+
+  drop(reason: DropNotice['reason'], messageId: string, detail: string): void {
+    this._dispatcher.stats.dropped[reason]++;
+    this.events.emit('drop', { reason, count: 1, messageIds: [messageId], detail });
+  }
+
+  /** Builds, runs through the plugins, and queues one event. */
+  emit(type: string, fields: Fields, call: CallOptions | undefined): void {
+    const options = sanitizeObject(call).value as CallOptions;
+    const messageId =
+      typeof options.messageId === 'string' && options.messageId !== ''
+        ? options.messageId
+        : this.platform.uuid();
+    if (this.closed) return this.drop('closed', messageId, 'the client is closed');
+    if (this.consent === 'denied') return this.drop('consent', messageId, 'consent was refused');
+    const ids = this._identityOf(options);
+    if (!ids) {
+      this.report('invalid', `${type}: every call needs a userId or anonymousId on the server`);
+      return this.drop('invalid', messageId, 'no userId or anonymousId');
+    }
+    const identities = { ...this.state.identities, ...options.identities };
+    const event: OutgoingEvent = {
+      type,
+      messageId,
+      timestamp: timestampOf(options.timestamp, this.platform.now()),
+      ...ids,
+      context: {
+        ...(sanitize(this.platform.context()).value as Fields),
+        ...options.context,
+        library: this.options.library,
+      },
+      ...fields,
+    };
+    if (Object.keys(identities).length > 0) event['identities'] = identities;
+    const result = runPipeline(this.options.plugins, event);
+    if (!result.ok) return this.drop(result.reason, messageId, result.detail);
+    const json = JSON.stringify(sanitize(result.event).value);
+    if (utf8Length(json) > MAX_EVENT_BYTES) {
+      this.report(
+        'too_large',
+        `${type} is ${utf8Length(json)} bytes; the limit is ${MAX_EVENT_BYTES}`,
+      );
+      return this.drop('too_large', messageId, 'over 32 KB');
+    }
+    this._dispatcher.enqueue(messageId, json);
+    runDeliver(this.options.plugins, result.event, (m) => this.report('plugin', m));
+  }
+
+  /** Sanitised properties, with a report when something had to change. */
+  clean(what: string, value: unknown): Fields {
+    const { value: clean, changes } = sanitizeObject(value);
+    if (changes.length > 0) this.report('sanitized', `${what}: ${changes.slice(0, 5).join('; ')}`);
+    return clean;
+  }
+
+  setConsent(consent: Consent): void {
+    this.consent = consent;
+    this._dispatcher.paused = consent !== 'granted';
+    if (consent === 'denied') {
+      this._dispatcher.discard('consent');
+      void this._store
+        .clear()
+        .then(() => this._store.save('consent', 'denied'))
+        .catch((e: unknown) => this.report('storage', String(e)));
+    } else if (consent === 'granted') {
+      this._dispatcher.pump();
+      this.saveIdentity();
+      this._queueChanged(this._dispatcher.pending());
+      this._saveSoon('consent', 'granted');
+    }
+  }
+
+  saveIdentity(): void {
+    if (!this.options.requireUser) this._saveSoon('identity', this.state);
+  }
+
+  resetIdentity(): void {
+    const superProperties = this.state.superProperties;
+    this.state = { ...this._freshIdentity(), superProperties };
+    this.saveIdentity();
+  }
+
+  flush(): Promise<void> {
+    return this._dispatcher.flush();
+  }
+
+  stats(): DeliveryStats {
+    return structuredCloneStats(this._dispatcher.stats);
+  }
+
+  async close(timeoutMs: number): Promise<void> {
+    this.closed = true;
+    await this.ready;
+    let cancel = () => {};
+    const timedOut = new Promise<void>((resolve) => {
+      cancel = this.platform.schedule(resolve, timeoutMs);
+    });
+    await Promise.race([this._dispatcher.flush(), timedOut]);
+    cancel();
+    this._dispatcher.discard('closed');
+    this._dispatcher.stop();
+  }
+
+  private _identityOf(options: CallOptions): (Pick<IdentityState, 'userId'> & Fields) | null {
+    if (this.options.requireUser) {
+      if (!options.userId && !options.anonymousId) return null;
+      const ids: Fields = {};
+      if (options.userId) ids['userId'] = String(options.userId);
+      if (options.anonymousId) ids['anonymousId'] = String(options.anonymousId);
+      return ids as Pick<IdentityState, 'userId'> & Fields;
+    }
+    const ids: Fields = { anonymousId: options.anonymousId ?? this.state.anonymousId };
+    const userId = options.userId ?? this.state.userId;
+    if (userId) ids['userId'] = userId;
+    return ids as Pick<IdentityState, 'userId'> & Fields;
+  }
+
+  private async _load(): Promise<void> {
+    try {
+      const stored = await this._store.load();
+      if (stored.consent) this.consent = stored.consent;
+      this._dispatcher.paused = this.consent !== 'granted';
+      const identity = stored.identity;
+      if (!this.options.requireUser && typeof identity.anonymousId === 'string') {
+        this.state = { ...this.state, ...identity };
+      }
+      if (this.consent === 'granted' && Array.isArray(stored.queue)) {
+        for (const item of stored.queue as Partial<QueuedEvent>[]) {
+          if (typeof item.messageId === 'string' && typeof item.json === 'string') {
+            this._dispatcher.enqueue(item.messageId, item.json, Number(item.attempts) || 0);
+          }
+        }
+      }
+    } catch (error) {
+      this.report('storage', `could not load the stored state: ${String(error)}`);
+    }
+    this._loaded = true;
+    this.saveIdentity();
+    for (const run of this._backlog.splice(0)) run();
+  }
+
+  private _freshIdentity(): IdentityState {
+    return {
+      anonymousId: this.platform.uuid(),
+      userId: null,
+      traits: {},
+      identities: {},
+      superProperties: {},
+    };
+  }
+
+  private _queueChanged(queue: readonly QueuedEvent[]): void {
+    if (this.consent !== 'granted' || this.closed) return;
+    this._saveSoon(
+      'queue',
+      queue.map(({ messageId, json, attempts }) => ({ messageId, json, attempts })),
+    );
+  }
+
+  /** Writes once per microtask at most, whatever changed how often meanwhile. */
+  private _saveSoon(key: 'identity' | 'consent' | 'queue', value: unknown): void {
+    if (this.consent !== 'granted' && key !== 'consent') return;
+    this._pendingSaves.set(key, value);
+    if (this._saveQueued) return;
+    this._saveQueued = true;
+    void Promise.resolve().then(() => {
+      this._saveQueued = false;
+      const saves = [...this._pendingSaves];
+      this._pendingSaves.clear();
+      for (const [k, v] of saves) {
+        this._store.save(k, v).catch((e: unknown) => this.report('storage', String(e)));
+      }
+    });
+  }
+
+  private readonly _pendingSaves = new Map<'identity' | 'consent' | 'queue', unknown>();
+}
+
+function timestampOf(value: Date | string | undefined, now: number): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+  if (typeof value === 'string' && Number.isFinite(Date.parse(value))) return value;
+  return new Date(now).toISOString();
+}
+
+function structuredCloneStats(stats: DeliveryStats): DeliveryStats {
+  return { ...stats, dropped: { ...stats.dropped } };
+}

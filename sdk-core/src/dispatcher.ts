@@ -1,0 +1,267 @@
+import { backoffDelay, retryAfterMs, type BackoffOptions } from './backoff.js';
+import { emptyStats, type DeliveryStats, type DropNotice, type DropReason } from './drops.js';
+import type { Platform } from './platform.js';
+
+/** An event waiting for delivery, serialised once. */
+export interface QueuedEvent {
+  messageId: string;
+  json: string;
+  /** Order of enqueueing, for `flush()`. */
+  seq: number;
+  attempts: number;
+}
+
+/** Delivery settings, resolved. */
+export interface DispatchOptions {
+  url: string;
+  writeKey: string;
+  flushAt: number;
+  flushIntervalMs: number;
+  /** Request body limit, under the collector's 500 KB. */
+  maxBatchBytes: number;
+  maxQueueSize: number;
+  maxRetries: number;
+  timeoutMs: number;
+  backoff: BackoffOptions;
+}
+
+/** What the dispatcher tells its owner. */
+export interface DispatchHooks {
+  drop(notice: DropNotice): void;
+  /** The unsent events changed: persist them if allowed. */
+  changed(events: readonly QueuedEvent[]): void;
+}
+
+/**
+ * The queue and its delivery: batches by count, interval and bytes; one request in flight, so
+ * events arrive in order; retries with full-jitter backoff or the collector's Retry-After; no
+ * retry for other 4xx; a 413 batch is split; a full queue drops its oldest event. Every event
+ * ends delivered or dropped with a reason, and `flush()` waits for exactly that.
+ */
+export class Dispatcher {
+  readonly stats: DeliveryStats = emptyStats();
+  /** While paused (consent pending), events queue but nothing is sent. */
+  paused = false;
+  private _queue: QueuedEvent[] = [];
+  private _inFlight: QueuedEvent[] = [];
+  private _seq = 0;
+  private _waiting = false;
+  private _flushUntil = 0;
+  /** After a 413: the most events per request until the events of that batch are through. */
+  private _splitLimit = Infinity;
+  private _splitUntil = 0;
+  private _cancelTimer: (() => void) | null = null;
+  private _waiters: { target: number; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly _platform: Platform,
+    private readonly _options: DispatchOptions,
+    private readonly _hooks: DispatchHooks,
+  ) {}
+
+  /** Queues one serialised event. */
+  enqueue(messageId: string, json: string, attempts = 0): void {
+    this.stats.enqueued++;
+    if (this._queue.length + this._inFlight.length >= this._options.maxQueueSize) {
+      const oldest = this._queue.shift();
+      if (oldest) this._drop('queue_overflow', [oldest]);
+    }
+    this._queue.push({ messageId, json, seq: ++this._seq, attempts });
+    this._changed();
+    this._pump();
+  }
+
+  /** Resolves once everything enqueued so far is delivered or dropped. */
+  flush(): Promise<void> {
+    const target = this._seq;
+    this._flushUntil = Math.max(this._flushUntil, target);
+    const done = new Promise<void>((resolve) => this._waiters.push({ target, resolve }));
+    this._settleWaiters();
+    this._pump();
+    return done;
+  }
+
+  /** Drops whatever is still queued (not what is in flight), with `reason`. */
+  discard(reason: DropReason): void {
+    const queued = this._queue;
+    this._queue = [];
+    if (queued.length > 0) this._drop(reason, queued);
+    this._changed();
+  }
+
+  /** Stops the interval timer. */
+  stop(): void {
+    this._cancelTimer?.();
+    this._cancelTimer = null;
+  }
+
+  /** The unsent events, in flight first. */
+  pending(): QueuedEvent[] {
+    return [...this._inFlight, ...this._queue];
+  }
+
+  /** Sends what is due; called again whenever something changes (also after unpausing). */
+  pump(): void {
+    this._pump();
+  }
+
+  private _pump(): void {
+    if (this.paused || this._inFlight.length > 0 || this._waiting || this._queue.length === 0)
+      return;
+    const head = this._queue[0] as QueuedEvent;
+    if (this._queue.length < this._options.flushAt && head.seq > this._flushUntil) {
+      this._cancelTimer ??= this._platform.schedule(() => {
+        this._cancelTimer = null;
+        this._flushUntil = Math.max(this._flushUntil, this._seq);
+        this._pump();
+      }, this._options.flushIntervalMs);
+      return;
+    }
+    this._send(this._take());
+  }
+
+  private _take(): QueuedEvent[] {
+    const batch: QueuedEvent[] = [];
+    // {"batch":[…],"sentAt":"…","writeKey":"…"}: the envelope, then each event and its comma.
+    let bytes = 64 + this._options.writeKey.length;
+    const splitting = (this._queue[0]?.seq ?? Infinity) <= this._splitUntil;
+    const limit = splitting ? this._splitLimit : 2500;
+    while (this._queue.length > 0 && batch.length < limit) {
+      const next = this._queue[0] as QueuedEvent;
+      const size = utf8Length(next.json) + 1;
+      if (batch.length > 0 && bytes + size > this._options.maxBatchBytes) break;
+      bytes += size;
+      batch.push(this._queue.shift() as QueuedEvent);
+    }
+    return batch;
+  }
+
+  private _send(batch: QueuedEvent[]): void {
+    this._inFlight = batch;
+    const sentAt = new Date(this._platform.now()).toISOString();
+    const body = `{"batch":[${batch.map((e) => e.json).join(',')}],"sentAt":"${sentAt}","writeKey":${JSON.stringify(this._options.writeKey)}}`;
+    this._platform.transport
+      .send({
+        url: this._options.url,
+        body,
+        headers: { 'content-type': 'application/json' },
+        timeoutMs: this._options.timeoutMs,
+      })
+      .then(
+        (result) => this._settle(batch, result),
+        (error: unknown) => this._settle(batch, { ok: false, error: String(error) }),
+      );
+  }
+
+  private _settle(
+    batch: QueuedEvent[],
+    result: Awaited<ReturnType<Platform['transport']['send']>>,
+  ) {
+    this._inFlight = [];
+    // Events that were due stay due: a retry or a split must not wait for the next interval.
+    this._flushUntil = Math.max(this._flushUntil, ...batch.map((e) => e.seq));
+    if (result.ok && result.status >= 200 && result.status < 300) {
+      const refused = refusedIds(result.body);
+      const rejected = batch.filter((e) => refused.has(e.messageId));
+      if (rejected.length > 0) this._drop('rejected', rejected, 'listed in the response');
+      this.stats.delivered += batch.length - rejected.length;
+    } else if (result.ok && result.status === 413) {
+      if (batch.length === 1) this._drop('too_large', batch, 'HTTP 413');
+      else {
+        this._splitLimit = Math.ceil(batch.length / 2);
+        this._splitUntil = Math.max(this._splitUntil, ...batch.map((e) => e.seq));
+        this._queue.unshift(...batch);
+      }
+    } else if (result.ok && !retryable(result.status)) {
+      this._drop('rejected', batch, `HTTP ${result.status}${errorCode(result.body)}`);
+    } else {
+      this._retry(batch, result.ok ? result.retryAfter : null);
+    }
+    this._changed();
+    this._settleWaiters();
+    this._pump();
+  }
+
+  private _retry(batch: QueuedEvent[], retryAfter: string | null): void {
+    const again = batch.filter((e) => ++e.attempts <= this._options.maxRetries);
+    const exhausted = batch.filter((e) => e.attempts > this._options.maxRetries);
+    if (exhausted.length > 0) this._drop('retries_exhausted', exhausted);
+    if (again.length === 0) return;
+    this.stats.retries++;
+    this._queue.unshift(...again);
+    const attempt = Math.max(...again.map((e) => e.attempts));
+    const delay = Math.max(
+      retryAfterMs(retryAfter, this._platform.now()) ?? 0,
+      backoffDelay(attempt - 1, this._platform.random(), this._options.backoff),
+    );
+    this._waiting = true;
+    this._platform.schedule(() => {
+      this._waiting = false;
+      this._pump();
+    }, delay);
+  }
+
+  private _drop(reason: DropReason, events: readonly QueuedEvent[], detail?: string): void {
+    this.stats.dropped[reason] += events.length;
+    const notice: DropNotice = {
+      reason,
+      count: events.length,
+      messageIds: events.map((e) => e.messageId),
+    };
+    if (detail !== undefined) notice.detail = detail;
+    this._hooks.drop(notice);
+  }
+
+  private _changed(): void {
+    this.stats.queued = this._queue.length + this._inFlight.length;
+    this._hooks.changed([...this._inFlight, ...this._queue]);
+  }
+
+  private _settleWaiters(): void {
+    const pending = [...this._inFlight, ...this._queue];
+    const lowest = pending.length === 0 ? Infinity : Math.min(...pending.map((e) => e.seq));
+    this._waiters = this._waiters.filter((w) => {
+      if (w.target >= lowest) return true;
+      w.resolve();
+      return false;
+    });
+  }
+}
+
+/** 408, 429 and 5xx are worth retrying; other 4xx will fail the same way again. */
+function retryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500 || status < 200;
+}
+
+/** messageIds a 200 answer lists as rejected. */
+function refusedIds(body: string): Set<string> {
+  try {
+    const parsed = JSON.parse(body) as { rejected?: { messageId?: unknown }[] };
+    return new Set(
+      (parsed.rejected ?? [])
+        .map((r) => r.messageId)
+        .filter((m): m is string => typeof m === 'string'),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+function errorCode(body: string): string {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    return typeof code === 'string' ? ` ${code}` : '';
+  } catch {
+    return '';
+  }
+}
+
+/** UTF-8 length of a string without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) bytes += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}

@@ -1,0 +1,55 @@
+import type { KeyValueStorage } from './platform.js';
+
+/** Consent: `pending` sends and persists nothing; `denied` drops everything. */
+export type Consent = 'granted' | 'pending' | 'denied';
+
+/** Who the client believes the user is, and what it adds to every event. */
+export interface IdentityState {
+  anonymousId: string;
+  userId: string | null;
+  traits: Record<string, unknown>;
+  /** Extra identities bound with `bind()`, sent on every event. */
+  identities: Record<string, string>;
+  /** Super properties (`register`), added to every event's properties. */
+  superProperties: Record<string, unknown>;
+}
+
+const KEYS = ['identity', 'consent', 'queue'] as const;
+
+/**
+ * The client's persisted state, behind the storage port. While consent is pending nothing is
+ * written; `denied` removes what was written, keeping only the choice itself.
+ */
+export class StateStore {
+  constructor(
+    private readonly _storage: KeyValueStorage,
+    private readonly _prefix: string,
+  ) {}
+
+  async load(): Promise<{
+    identity: Partial<IdentityState>;
+    consent: Consent | null;
+    queue: unknown;
+  }> {
+    const [identity, consent, queue] = await Promise.all(
+      KEYS.map((k) => this._storage.get(this._prefix + k).catch(() => undefined)),
+    );
+    return {
+      identity: isObject(identity) ? (identity as Partial<IdentityState>) : {},
+      consent: consent === 'granted' || consent === 'denied' ? consent : null,
+      queue,
+    };
+  }
+
+  save(key: (typeof KEYS)[number], value: unknown): Promise<void> {
+    return this._storage.set(this._prefix + key, value);
+  }
+
+  async clear(): Promise<void> {
+    await Promise.all(KEYS.map((k) => this._storage.remove(this._prefix + k)));
+  }
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
