@@ -61,7 +61,7 @@ export class ClientCore {
         maxQueueSize: this.options.maxQueueSize,
         maxRetries: this.options.maxRetries,
         timeoutMs: this.options.timeout,
-        backoff: { baseMs: 500, maxMs: 60_000 },
+        backoff: this.options.backoff,
       },
       { drop: (n) => this.events.emit('drop', n), changed: (q) => this._queueChanged(q) },
     );
@@ -176,7 +176,11 @@ export class ClientCore {
   }
 
   async close(timeoutMs: number): Promise<void> {
-    this.closed = true;
+    // In call order: calls made before close() (perhaps still waiting for the stored state)
+    // are taken; calls after it are not.
+    this.guard('close', () => {
+      this.closed = true;
+    });
     await this.ready;
     let cancel = () => {};
     const timedOut = new Promise<void>((resolve) => {

@@ -20,6 +20,8 @@ export interface ClientOptions {
   maxRetries?: number;
   /** Request timeout in ms (default 10,000). */
   timeout?: number;
+  /** Retry delays: full jitter under min(maxMs, baseMs · 2^attempt) (default 500 ms, 60 s). */
+  backoff?: { baseMs: number; maxMs: number };
   /** `context.library` of every event. */
   library: { name: string; version: string };
   plugins?: Plugin[];
@@ -54,6 +56,10 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     maxQueueSize: int(options.maxQueueSize, 1000, 1, 10_000_000),
     maxRetries: int(options.maxRetries, 10, 0, 1000),
     timeout: int(options.timeout, 10_000, 100, 600_000),
+    backoff: {
+      baseMs: int(options.backoff?.baseMs, 500, 1, 600_000),
+      maxMs: int(options.backoff?.maxMs, 60_000, 1, 3_600_000),
+    },
     library: options.library,
     plugins: Array.isArray(options.plugins) ? options.plugins : [],
     consent: options.consent ?? 'granted',
