@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DropNotice } from '@spoor/sdk-core';
 import type * as SpoorNode from '@spoor/node';
 import { startCollector, storedEvents, type TestCollector } from '../../collector/test/kit.js';
@@ -7,6 +9,7 @@ import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 
 // The built package, as users load it (pnpm test builds first).
 const DIST = new URL('../dist/index.js', import.meta.url).href;
+const CHILD = fileURLToPath(new URL('./sigterm-child.mjs', import.meta.url));
 const { Spoor } = (await import(DIST)) as typeof SpoorNode;
 
 let collector: TestCollector | undefined;
@@ -158,6 +161,27 @@ describe('@spoor/node against the real collector', () => {
     expect(drops.map((d) => d.reason)).toEqual(['invalid']);
     expect(errors).toEqual(expect.arrayContaining(['invalid', 'sanitized']));
     await spoor.close();
+  });
+
+  it('a service that closes on SIGTERM loses nothing it had accepted', async () => {
+    collector = await startCollector({ listen: true });
+    const child = spawn(process.execPath, [CHILD, collector.url, collector.writeKey], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await vi.waitFor(() => expect(output).toContain('ready'), { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    const report = JSON.parse(output.split('\n').find((l) => l.startsWith('{')) ?? '{}') as {
+      sent: number;
+      stats: { delivered: number; queued: number };
+    };
+    expect(report.sent).toBeGreaterThan(100);
+    expect(report.stats).toMatchObject({ delivered: report.sent, queued: 0 });
+    expect((await storedIds(collector)).size).toBe(report.sent);
   });
 
   it('loads as CommonJS too', () => {
