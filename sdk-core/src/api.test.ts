@@ -247,6 +247,19 @@ describe('bad input never throws', () => {
     expect(errors.map((e) => e.code)).toEqual(['too_large']);
   });
 
+  it('writes timestamps as ISO-8601 UTC whatever form they were given in', async () => {
+    const { fake, client } = setup();
+    client.track('A', {}, { timestamp: '2026-11-20T10:00:00+08:00' });
+    client.track('B', {}, { timestamp: new Date(Date.UTC(2026, 0, 2)) });
+    client.track('C', {}, { timestamp: 'not a date' });
+    const events = await sentEvents(fake, client);
+    expect(events.map((e) => e['timestamp'])).toEqual([
+      '2026-11-20T02:00:00.000Z',
+      '2026-01-02T00:00:00.000Z',
+      '2026-11-22T08:00:00.000Z',
+    ]);
+  });
+
   it('on a server (requireUser), a call without userId or anonymousId is reported and dropped', async () => {
     const { fake, client, drops, errors } = setup({ requireUser: true });
     client.track('Order Completed');

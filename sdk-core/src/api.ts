@@ -102,8 +102,12 @@ export function createClient(platform: Platform, options: ClientOptions): SpoorC
     alias: (userId, previousId, options) =>
       core.guard('alias', () => {
         const to = text(userId);
-        const from = text(previousId) ?? core.state.userId ?? core.state.anonymousId;
-        if (!to) return core.report('invalid', 'alias needs the new userId');
+        const kept = core.options.requireUser
+          ? undefined
+          : (core.state.userId ?? core.state.anonymousId);
+        const from = text(previousId) ?? kept;
+        if (!to || !from)
+          return core.report('invalid', 'alias needs the new userId and a previousId');
         core.emit('alias', { previousId: from }, { ...options, userId: to });
         if (!core.options.requireUser) {
           core.state.userId = to;

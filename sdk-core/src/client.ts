@@ -269,7 +269,10 @@ export class ClientCore {
 
 function timestampOf(value: Date | string | undefined, now: number): string {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
-  if (typeof value === 'string' && Number.isFinite(Date.parse(value))) return value;
+  // Re-written as ISO-8601 UTC: the collector accepts nothing else ("2026" parses, but is not).
+  if (typeof value === 'string' && Number.isFinite(Date.parse(value))) {
+    return new Date(Date.parse(value)).toISOString();
+  }
   return new Date(now).toISOString();
 }
 
