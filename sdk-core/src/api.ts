@@ -52,8 +52,9 @@ export function createClient(platform: Platform, options: ClientOptions): SpoorC
   const withSuper = (value: unknown) => ({ ...core.state.superProperties, ...props(value) });
   const text = (value: unknown) =>
     typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-  const operation = (name: string, value: unknown, options: CallOptions | undefined) =>
-    core.guard(name, () => core.emit('identify', { operations: { [name]: value } }, options));
+  // Arguments are read inside the guard too: reading hostile input can throw.
+  const operation = (name: string, value: () => unknown, options: CallOptions | undefined) =>
+    core.guard(name, () => core.emit('identify', { operations: { [name]: value() } }, options));
 
   return {
     ready: core.ready,
@@ -114,13 +115,22 @@ export function createClient(platform: Platform, options: ClientOptions): SpoorC
           core.saveIdentity();
         }
       }),
-    setOnce: (traits, options) => operation('setOnce', core.clean('traits', traits), options),
+    setOnce: (traits, options) => operation('setOnce', () => core.clean('traits', traits), options),
     increment: (values, options) =>
-      operation('increment', numbers(core.clean('increment', values)), options),
+      operation('increment', () => numbers(core.clean('increment', values)), options),
     append: (values, options) =>
-      operation(options?.unique ? 'union' : 'append', lists(core.clean('append', values)), options),
+      core.guard('append', () => {
+        const unique = (options as { unique?: unknown } | undefined)?.unique === true;
+        const name = unique ? 'union' : 'append';
+        const appended = lists(core.clean('append', values));
+        core.emit('identify', { operations: { [name]: appended } }, options);
+      }),
     unset: (keys, options) =>
-      operation('unset', (Array.isArray(keys) ? keys : []).map(text).filter(Boolean), options),
+      operation(
+        'unset',
+        () => (Array.isArray(keys) ? keys : []).map(text).filter(Boolean),
+        options,
+      ),
     bind: (identities) =>
       core.guard('bind', () => {
         for (const [type, value] of Object.entries(core.clean('identities', identities))) {

@@ -22,8 +22,8 @@ export class Emitter {
   };
 
   on<K extends keyof ClientEvents>(name: K, listener: Listener<ClientEvents[K]>): () => void {
+    if (!Object.hasOwn(this._listeners, name) || typeof listener !== 'function') return () => {};
     const set = this._listeners[name];
-    if (!set || typeof listener !== 'function') return () => {};
     set.add(listener);
     return () => set.delete(listener);
   }

@@ -107,5 +107,9 @@ export function sanitizeObject(input: unknown): Sanitized<Record<string, unknown
     };
   }
   const { value, changes } = sanitize(input);
+  // A Date, for one, does not come out as a plain object.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { value: {}, changes: [...changes, 'not an object, ignored'] };
+  }
   return { value: value as Record<string, unknown>, changes };
 }

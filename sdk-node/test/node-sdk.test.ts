@@ -184,6 +184,60 @@ describe('@spoor/node against the real collector', () => {
     expect((await storedIds(collector)).size).toBe(report.sent);
   });
 
+  it('no public method throws, whatever it is given', async () => {
+    const spoor = new Spoor({ writeKey: 'k', host: 'http://127.0.0.1:9', timeout: 200 });
+    const circular: Record<string, unknown> = {};
+    circular['me'] = circular;
+    const values: unknown[] = [
+      undefined,
+      null,
+      42,
+      'x',
+      10n,
+      new Date(NaN),
+      circular,
+      [1, [2]],
+      () => 1,
+      Symbol('s'),
+      'x'.repeat(100_000),
+      {
+        toJSON: () => {
+          throw new Error('no');
+        },
+      },
+    ];
+    const methods = [
+      'track',
+      'identify',
+      'page',
+      'screen',
+      'group',
+      'alias',
+      'setOnce',
+      'increment',
+      'append',
+      'unset',
+      'on',
+      'flush',
+    ] as const;
+    for (const method of methods) {
+      for (const a of values) {
+        for (const b of values) {
+          const call = (spoor[method] as (...args: unknown[]) => unknown).bind(spoor);
+          expect(
+            () => call(a, b, { userId: 'u' }),
+            `${method}(${String(a).slice(0, 10)}, …)`,
+          ).not.toThrow();
+          expect(() => call(a, b, b)).not.toThrow();
+        }
+      }
+    }
+    expect(
+      () => new Spoor(undefined as unknown as { writeKey: string; host: string }),
+    ).not.toThrow();
+    await spoor.close(50);
+  });
+
   it('loads as CommonJS too', () => {
     const require = createRequire(import.meta.url);
     const cjs = require('../dist/index.cjs') as typeof SpoorNode;
