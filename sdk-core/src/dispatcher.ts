@@ -28,8 +28,8 @@ export interface DispatchOptions {
 /** What the dispatcher tells its owner. */
 export interface DispatchHooks {
   drop(notice: DropNotice): void;
-  /** The unsent events changed: persist them if allowed. */
-  changed(events: readonly QueuedEvent[]): void;
+  /** The unsent events changed (read them with `pending()` when needed: copying is O(n)). */
+  changed(): void;
 }
 
 /**
@@ -214,7 +214,7 @@ export class Dispatcher {
 
   private _changed(): void {
     this.stats.queued = this._queue.length + this._inFlight.length;
-    this._hooks.changed([...this._inFlight, ...this._queue]);
+    this._hooks.changed();
   }
 
   private _settleWaiters(): void {

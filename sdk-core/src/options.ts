@@ -31,6 +31,8 @@ export interface ClientOptions {
   requireUser?: boolean;
   /** Prefix of the storage keys (default `spoor.`). */
   storagePrefix?: string;
+  /** Keep the unsent queue in storage, to survive reloads (default true; pointless in memory). */
+  persistQueue?: boolean;
 }
 
 /** {@link ClientOptions} with defaults applied. */
@@ -40,7 +42,8 @@ export type ResolvedOptions = Required<Omit<ClientOptions, 'consent'>> & { conse
 export const MAX_EVENT_BYTES = 32 * 1024;
 
 /** Applies defaults and bounds; a value out of range falls back to its default. */
-export function resolveOptions(options: ClientOptions): ResolvedOptions {
+export function resolveOptions(given: ClientOptions): ResolvedOptions {
+  const options = (typeof given === 'object' && given !== null ? given : {}) as ClientOptions;
   const int = (value: unknown, fallback: number, min: number, max: number) =>
     typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
       ? value
@@ -60,10 +63,18 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       baseMs: int(options.backoff?.baseMs, 500, 1, 600_000),
       maxMs: int(options.backoff?.maxMs, 60_000, 1, 3_600_000),
     },
-    library: options.library,
-    plugins: Array.isArray(options.plugins) ? options.plugins : [],
+    library:
+      typeof options.library === 'object' && options.library !== null
+        ? options.library
+        : { name: 'unknown', version: '0' },
+    plugins: Array.isArray(options.plugins)
+      ? options.plugins.filter(
+          (p): p is Plugin => typeof p === 'object' && p !== null && typeof p.name === 'string',
+        )
+      : [],
     consent: options.consent ?? 'granted',
     requireUser: options.requireUser === true,
     storagePrefix: typeof options.storagePrefix === 'string' ? options.storagePrefix : 'spoor.',
+    persistQueue: options.persistQueue !== false,
   };
 }

@@ -98,6 +98,18 @@ function cleanString(value: string, path: string, changes: string[]): string {
   return value.replace(LONE_SURROGATE, '\ufffd');
 }
 
+/** The object with its top-level strings made well-formed (its objects are clean already). */
+export function sanitizeStrings<T extends Record<string, unknown>>(object: T): T {
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) {
+      LONE_SURROGATE.lastIndex = 0;
+      (object as Record<string, unknown>)[key] = value.replace(LONE_SURROGATE, '\ufffd');
+    }
+  }
+  return object;
+}
+
 /** A sanitised plain object (anything else becomes `{}`). */
 export function sanitizeObject(input: unknown): Sanitized<Record<string, unknown>> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {

@@ -86,6 +86,8 @@ export class Spoor {
       library: { name: '@spoor/node', version: VERSION },
       plugins: options?.plugins ?? [],
       requireUser: true,
+      // The storage is memory: a persisted copy of the queue would only cost time.
+      persistQueue: false,
     });
   }
 
