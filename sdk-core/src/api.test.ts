@@ -153,6 +153,27 @@ describe('client API', () => {
     expect(client.consent).toBe('denied');
   });
 
+  it('writes the queue to storage once per burst of calls, not once per call', async () => {
+    const inner = createMemoryStorage();
+    let queueWrites = 0;
+    const storage: KeyValueStorage = {
+      get: (k) => inner.get(k),
+      remove: (k) => inner.remove(k),
+      set: (k, v) => {
+        if (k === 'spoor.queue') queueWrites++;
+        return inner.set(k, v);
+      },
+    };
+    const { client } = setup({ flushAt: 10_000 }, storage);
+    await client.ready;
+    await settle();
+    queueWrites = 0;
+    for (let i = 0; i < 1000; i++) client.track('Burst', { i });
+    await settle();
+    expect(queueWrites).toBe(1);
+    expect(((await storage.get('spoor.queue')) as unknown[]).length).toBe(1000);
+  });
+
   it('a reload keeps the anonymous ID and sends the persisted queue with the same messageIds', async () => {
     const storage = createMemoryStorage();
     const first = setup({}, storage);

@@ -41,12 +41,13 @@ export type ResolvedOptions = Required<Omit<ClientOptions, 'consent'>> & { conse
 /** The largest event the collector accepts, in bytes of JSON. */
 export const MAX_EVENT_BYTES = 32 * 1024;
 
-/** Applies defaults and bounds; a value out of range falls back to its default. */
+/** Applies defaults and bounds. */
 export function resolveOptions(given: ClientOptions): ResolvedOptions {
   const options = (typeof given === 'object' && given !== null ? given : {}) as ClientOptions;
+  // A number out of range is clamped to it; anything else falls back to the default.
   const int = (value: unknown, fallback: number, min: number, max: number) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
-      ? value
+    typeof value === 'number' && Number.isFinite(value)
+      ? Math.min(max, Math.max(min, Math.round(value)))
       : fallback;
   return {
     writeKey: String(options.writeKey),
