@@ -1,5 +1,6 @@
 import { backoffDelay, retryAfterMs, type BackoffOptions } from './backoff.js';
 import { emptyStats, type DeliveryStats, type DropNotice, type DropReason } from './drops.js';
+import { Fifo } from './fifo.js';
 import type { Platform } from './platform.js';
 
 /** An event waiting for delivery, serialised once. */
@@ -42,7 +43,7 @@ export class Dispatcher {
   readonly stats: DeliveryStats = emptyStats();
   /** While paused (consent pending), events queue but nothing is sent. */
   paused = false;
-  private _queue: QueuedEvent[] = [];
+  private readonly _queue = new Fifo<QueuedEvent>();
   private _inFlight: QueuedEvent[] = [];
   private _seq = 0;
   private _waiting = false;
@@ -83,8 +84,7 @@ export class Dispatcher {
 
   /** Drops whatever is still queued (not what is in flight), with `reason`. */
   discard(reason: DropReason): void {
-    const queued = this._queue;
-    this._queue = [];
+    const queued = this._queue.drain();
     if (queued.length > 0) this._drop(reason, queued);
     this._changed();
   }
@@ -97,7 +97,7 @@ export class Dispatcher {
 
   /** The unsent events, in flight first. */
   pending(): QueuedEvent[] {
-    return [...this._inFlight, ...this._queue];
+    return [...this._inFlight, ...this._queue.toArray()];
   }
 
   /** Sends what is due; called again whenever something changes (also after unpausing). */
@@ -108,7 +108,7 @@ export class Dispatcher {
   private _pump(): void {
     if (this.paused || this._inFlight.length > 0 || this._waiting || this._queue.length === 0)
       return;
-    const head = this._queue[0] as QueuedEvent;
+    const head = this._queue.first() as QueuedEvent;
     if (this._queue.length < this._options.flushAt && head.seq > this._flushUntil) {
       this._cancelTimer ??= this._platform.schedule(() => {
         this._cancelTimer = null;
@@ -124,10 +124,10 @@ export class Dispatcher {
     const batch: QueuedEvent[] = [];
     // {"batch":[…],"sentAt":"…","writeKey":"…"}: the envelope, then each event and its comma.
     let bytes = 64 + this._options.writeKey.length;
-    const splitting = (this._queue[0]?.seq ?? Infinity) <= this._splitUntil;
+    const splitting = (this._queue.first()?.seq ?? Infinity) <= this._splitUntil;
     const limit = splitting ? this._splitLimit : 2500;
     while (this._queue.length > 0 && batch.length < limit) {
-      const next = this._queue[0] as QueuedEvent;
+      const next = this._queue.first() as QueuedEvent;
       const size = utf8Length(next.json) + 1;
       if (batch.length > 0 && bytes + size > this._options.maxBatchBytes) break;
       bytes += size;
@@ -170,7 +170,7 @@ export class Dispatcher {
       else {
         this._splitLimit = Math.ceil(batch.length / 2);
         this._splitUntil = Math.max(this._splitUntil, ...batch.map((e) => e.seq));
-        this._queue.unshift(...batch);
+        this._queue.unshift(batch);
       }
     } else if (result.ok && !retryable(result.status)) {
       this._drop('rejected', batch, `HTTP ${result.status}${errorCode(result.body)}`);
@@ -188,7 +188,7 @@ export class Dispatcher {
     if (exhausted.length > 0) this._drop('retries_exhausted', exhausted);
     if (again.length === 0) return;
     this.stats.retries++;
-    this._queue.unshift(...again);
+    this._queue.unshift(again);
     const attempt = Math.max(...again.map((e) => e.attempts));
     const delay = Math.max(
       retryAfterMs(retryAfter, this._platform.now()) ?? 0,
@@ -218,8 +218,10 @@ export class Dispatcher {
   }
 
   private _settleWaiters(): void {
-    const pending = [...this._inFlight, ...this._queue];
-    const lowest = pending.length === 0 ? Infinity : Math.min(...pending.map((e) => e.seq));
+    // Events leave from the head and come back to it, so in-flight events precede the queue and
+    // both are in seq order: the lowest unsettled seq is at the front. (A spread over the queue
+    // here overflowed the stack past ~120,000 events, and cost O(n) per request.)
+    const lowest = this._inFlight[0]?.seq ?? this._queue.first()?.seq ?? Infinity;
     this._waiters = this._waiters.filter((w) => {
       if (w.target >= lowest) return true;
       w.resolve();
