@@ -143,19 +143,23 @@ describe('delivery', () => {
     expect(fake.events().map((e) => e['event'])).toEqual(['E2', 'E3', 'E4']);
   });
 
-  it('flushes a queue of 130,000 events (a spread over it would overflow the stack), every one delivered once, in order', async () => {
-    const { fake, client, drops } = setup({ flushAt: 2500, maxQueueSize: 300_000 });
-    fake.answer((_r, i) => (i % 3 === 1 ? status(503) : ok()));
-    for (let i = 0; i < 130_000; i++) client.track('E', { i });
-    const flushed = client.flush();
-    await fake.advance(3_600_000);
-    await flushed;
-    const delivered = fake.sent.filter((_s, i) => i % 3 !== 1).flatMap((s) => s.batch);
-    const order = delivered.map((e) => (e['properties'] as { i: number }).i);
-    expect(order).toHaveLength(130_000);
-    expect(order.every((value, i) => value === i)).toBe(true);
-    expect(drops).toEqual([]);
-  });
+  it(
+    'flushes a queue of 130,000 events (a spread over it would overflow the stack), every one delivered once, in order',
+    { timeout: 90_000 },
+    async () => {
+      const { fake, client, drops } = setup({ flushAt: 2500, maxQueueSize: 300_000 });
+      fake.answer((_r, i) => (i % 3 === 1 ? status(503) : ok()));
+      for (let i = 0; i < 130_000; i++) client.track('E', { i });
+      const flushed = client.flush();
+      await fake.advance(3_600_000);
+      await flushed;
+      const delivered = fake.sent.filter((_s, i) => i % 3 !== 1).flatMap((s) => s.batch);
+      const order = delivered.map((e) => (e['properties'] as { i: number }).i);
+      expect(order).toHaveLength(130_000);
+      expect(order.every((value, i) => value === i)).toBe(true);
+      expect(drops).toEqual([]);
+    },
+  );
 
   it('gives up after maxRetries with retries_exhausted', async () => {
     const { fake, client, drops } = setup({ flushAt: 1, maxRetries: 2 });
