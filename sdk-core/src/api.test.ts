@@ -174,6 +174,22 @@ describe('client API', () => {
     expect(((await storage.get('spoor.queue')) as unknown[]).length).toBe(1000);
   });
 
+  it('bounds the calls waiting for a slow storage, dropping the oldest', async () => {
+    const waiting: (() => void)[] = [];
+    const release = () => waiting.splice(0).forEach((resolve) => resolve());
+    const slow: KeyValueStorage = {
+      get: () => new Promise((resolve) => waiting.push(() => resolve(undefined))),
+      set: async () => {},
+      remove: async () => {},
+    };
+    const { fake, client, drops } = setup({ maxQueueSize: 3, flushAt: 10 }, slow);
+    for (let i = 0; i < 5; i++) client.track(`E${i}`);
+    expect(drops.map((d) => d.reason)).toEqual(['queue_overflow', 'queue_overflow']);
+    release();
+    await client.flush();
+    expect(fake.events().map((e) => e['event'])).toEqual(['E2', 'E3', 'E4']);
+  });
+
   it('a reload keeps the anonymous ID and sends the persisted queue with the same messageIds', async () => {
     const storage = createMemoryStorage();
     const first = setup({}, storage);

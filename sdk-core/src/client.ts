@@ -81,8 +81,19 @@ export class ClientCore {
         this.report('internal', `${method} failed: ${String(error)}`);
       }
     };
-    if (this._loaded) run();
-    else this._backlog.push(run);
+    if (this._loaded) return run();
+    // Calls wait for the stored state in memory; bounded like the queue they are headed for.
+    if (this._backlog.length >= this.options.maxQueueSize) {
+      this._backlog.shift();
+      this._dispatcher.stats.dropped.queue_overflow++;
+      this.events.emit('drop', {
+        reason: 'queue_overflow',
+        count: 1,
+        messageIds: [],
+        detail: 'a call made before the stored state was loaded',
+      });
+    }
+    this._backlog.push(run);
   }
 
   report(code: ClientError['code'], message: string): void {
