@@ -9,7 +9,13 @@ interface Delivery {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: {
-    events: { seq: number; source: string; receivedAt: string; event: { messageId: string } }[];
+    events: {
+      seq: number;
+      source: string;
+      receivedAt: string;
+      profileId?: number;
+      event: { messageId: string };
+    }[];
   };
 }
 
@@ -126,12 +132,25 @@ describe('outbox forwarding to a webhook sink', () => {
       const seqs = d.body.events.map((e) => e.seq);
       expect(d.headers['idempotency-key']).toBe(`crm:${seqs[0]}-${seqs.at(-1)}`);
       for (const e of d.body.events) {
-        expect(Object.keys(e).sort()).toEqual(['event', 'receivedAt', 'seq', 'source']);
+        expect(Object.keys(e).sort()).toEqual([
+          'event',
+          'profileId',
+          'receivedAt',
+          'seq',
+          'source',
+        ]);
         expect(e.source).toBe('web');
         expect(new Date(e.receivedAt).toISOString()).toBe(e.receivedAt);
         expect(e.event).toMatchObject({ type: 'track', event: 'Product Viewed' });
       }
     }
+    // Each event says which ONE ID profile it belongs to.
+    const profile = await c.app.inject({
+      url: '/v1/profiles/anonymous_id:anon-1',
+      headers: { authorization: c.bearer },
+    });
+    const { profileId } = profile.json<{ profileId: number }>();
+    expect(delivered.every((e) => e.profileId === profileId)).toBe(true);
     const seqs = delivered.map((e) => e.seq);
     expect(seqs.every((s, i) => i === 0 || s > (seqs[i - 1] ?? Infinity))).toBe(true);
   });

@@ -13,11 +13,14 @@ export interface Sink {
   deliver(events: StoredEvent[], signal: AbortSignal): Promise<void>;
 }
 
-/** Serialises stored events as a JSON array without re-parsing their payloads. */
+/**
+ * Serialises stored events as a JSON array without re-parsing their payloads; `profileId` is
+ * included where the store reported one.
+ */
 export function eventsToJson(events: readonly StoredEvent[]): string {
-  const parts = events.map(
-    (e) =>
-      `{"seq":${e.seq},"source":${JSON.stringify(e.source)},"receivedAt":${JSON.stringify(new Date(e.receivedAt).toISOString())},"event":${e.payload}}`,
-  );
+  const parts = events.map((e) => {
+    const profile = typeof e.profileId === 'number' ? `,"profileId":${e.profileId}` : '';
+    return `{"seq":${e.seq},"source":${JSON.stringify(e.source)},"receivedAt":${JSON.stringify(new Date(e.receivedAt).toISOString())}${profile},"event":${e.payload}}`;
+  });
   return `[${parts.join(',')}]`;
 }

@@ -164,8 +164,10 @@ export class SqliteCore implements SyncStore {
   }
 
   readOutbox(after: number, limit: number): StoredEvent[] {
+    // The profile as of now: a sink that lags behind a merge gets the merged profile.
     const sql =
-      'SELECT seq, source, received_at AS receivedAt, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?';
+      'SELECT e.seq, e.source, e.received_at AS receivedAt, e.payload, i.profile_id AS profileId ' +
+      'FROM events e LEFT JOIN identifiers i ON i.id = e.identifier_id WHERE e.seq > ? ORDER BY e.seq LIMIT ?';
     return this._stmt(sql).all(after, limit) as StoredEvent[];
   }
 

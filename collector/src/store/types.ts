@@ -120,6 +120,8 @@ export interface StoredEvent {
   receivedAt: number;
   /** The enriched event as JSON text. */
   payload: string;
+  /** The profile the event belongs to now, where the outbox reports it (identity on). */
+  profileId?: number | null;
 }
 
 /** A stored rejection. */
