@@ -7,7 +7,7 @@ import {
   type Refusal,
 } from '../identity/merge-rules.js';
 import type { IdentityRules } from '../identity/rules.js';
-import { Lru } from './lru.js';
+import { RecentCache } from './recent-cache.js';
 import { ProfileFacts } from './profile-facts.js';
 import { applyPartition, componentOf } from './identity-recompute.js';
 import type { Statements } from './sql.js';
@@ -57,15 +57,15 @@ export interface GraphOptions {
 export class IdentityGraph {
   readonly facts: ProfileFacts;
   /** Per type, by value: no key is concatenated on the hot path. */
-  private readonly _nodes = new Map<string, Lru<string, Node>>();
-  private readonly _links: Lru<string, LinkRecord>;
+  private readonly _nodes = new Map<string, RecentCache<string, Node>>();
+  private readonly _links: RecentCache<string, LinkRecord>;
   private _report = emptyReport();
 
   constructor(
     private readonly _sql: Statements,
     private readonly _options: GraphOptions,
   ) {
-    this._links = new Lru(_options.cacheSize);
+    this._links = new RecentCache(_options.cacheSize);
     const purchases = new Set(_options.rules.purchaseEvents);
     this.facts = new ProfileFacts(_sql, Math.max(1000, _options.cacheSize >> 2), purchases);
   }
@@ -151,9 +151,9 @@ export class IdentityGraph {
     this.facts.clearCache();
   }
 
-  private _nodesOf(type: string): Lru<string, Node> {
+  private _nodesOf(type: string): RecentCache<string, Node> {
     let nodes = this._nodes.get(type);
-    if (!nodes) this._nodes.set(type, (nodes = new Lru(this._options.cacheSize)));
+    if (!nodes) this._nodes.set(type, (nodes = new RecentCache(this._options.cacheSize)));
     return nodes;
   }
 

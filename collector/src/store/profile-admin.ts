@@ -16,7 +16,13 @@ export class ProfileAdmin {
     private readonly _graph: IdentityGraph,
     private readonly _queries: ProfileQueries,
   ) {
-    const rows = _sql.get('SELECT type, value FROM suppressions').all() as Identifier[];
+    this.reloadSuppressions();
+  }
+
+  /** Reads the suppression list from the database again (after a rollback). */
+  reloadSuppressions(): void {
+    this.suppressed.clear();
+    const rows = this._sql.get('SELECT type, value FROM suppressions').all() as Identifier[];
     for (const r of rows) this.suppressed.add(suppressionKey(r.type, r.value));
   }
 
@@ -39,14 +45,8 @@ export class ProfileAdmin {
     const seqs = this._sql
       .chunked<{ seq: number }>(ids, (p) => `SELECT seq FROM events WHERE identifier_id IN (${p})`)
       .map((r) => r.seq);
-    const run = (make: (p: string) => string, values: readonly number[]) => {
-      let changes = 0;
-      for (let i = 0; i < values.length; i += 500) {
-        const chunk = values.slice(i, i + 500);
-        changes += this._sql.db.prepare(make(chunk.map(() => '?').join(','))).run(...chunk).changes;
-      }
-      return changes;
-    };
+    const run = (make: (p: string) => string, values: readonly number[]) =>
+      this._sql.chunkedRun(values, make);
     run((p) => `DELETE FROM dedupe_log WHERE seq IN (${p})`, seqs);
     const events = run((p) => `DELETE FROM events WHERE seq IN (${p})`, seqs);
     const links =

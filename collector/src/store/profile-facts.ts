@@ -1,7 +1,7 @@
 import { channelOf, profileOpsOf } from '../identity/event-facts.js';
 import { compareKeys, NO_KEY, type LinkKey } from '../identity/merge-rules.js';
 import { mergeTraits, stateOfOps, type ProfileOps, type TraitState } from '../identity/traits.js';
-import { Lru } from './lru.js';
+import { RecentCache } from './recent-cache.js';
 import type { Statements } from './sql.js';
 
 /** What the hot path keeps of a profile. */
@@ -28,14 +28,14 @@ interface FactsRow {
  * are cached, so an event that changes nothing writes nothing.
  */
 export class ProfileFacts {
-  private readonly _cache: Lru<number, Facts>;
+  private readonly _cache: RecentCache<number, Facts>;
 
   constructor(
     private readonly _sql: Statements,
     cacheSize: number,
     private readonly _purchaseEvents: ReadonlySet<string>,
   ) {
-    this._cache = new Lru(cacheSize);
+    this._cache = new RecentCache(cacheSize);
   }
 
   /** Creates an empty profile; returns its id. */

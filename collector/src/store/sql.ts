@@ -17,13 +17,27 @@ export class Statements {
 
   /** Runs `make(placeholders)` over `ids` in chunks under SQLite's variable limit. */
   chunked<T>(ids: readonly number[], make: (placeholders: string) => string): T[] {
-    const out: T[] = [];
+    return this._chunks(ids, make).flatMap(([statement, chunk]) => statement.all(...chunk) as T[]);
+  }
+
+  /** Runs a write over `ids` in chunks like {@link chunked}; returns the rows changed. */
+  chunkedRun(ids: readonly number[], make: (placeholders: string) => string): number {
+    let changes = 0;
+    for (const [statement, chunk] of this._chunks(ids, make))
+      changes += statement.run(...chunk).changes;
+    return changes;
+  }
+
+  private _chunks(
+    ids: readonly number[],
+    make: (placeholders: string) => string,
+  ): [Database.Statement, number[]][] {
+    const chunks: [Database.Statement, number[]][] = [];
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const sql = make(chunk.map(() => '?').join(','));
-      out.push(...(this.db.prepare(sql).all(...chunk) as T[]));
+      chunks.push([this.db.prepare(make(chunk.map(() => '?').join(','))), chunk]);
     }
-    return out;
+    return chunks;
   }
 }
 

@@ -95,16 +95,9 @@ export class SqliteCore implements SyncStore {
    * index stay behind; they are harmless, since every hit is checked against the stored rows.
    */
   commit(batch: RowBatch): CommitResult {
-    try {
-      const result = this._commit(batch);
-      if (this._identity) result.identity = this._identity.graph.takeReport();
-      return result;
-    } catch (error) {
-      // The caches may hold merges the rollback undid.
-      this._identity?.graph.clearCaches();
-      this._identity?.graph.takeReport();
-      throw error;
-    }
+    const result = this._undoingIdentityOnFailure(() => this._commit(batch));
+    if (this._identity) result.identity = this._identity.graph.takeReport();
+    return result;
   }
 
   getProfile(ref: Identifier): ProfileRecord | null {
@@ -122,16 +115,30 @@ export class SqliteCore implements SyncStore {
   eraseProfile(ref: Identifier): ErasureReport | null {
     const identity = this._identity;
     if (!identity) return null;
-    return this._db.transaction(() => identity.admin.erase(ref, Date.now())).immediate();
+    return this._undoingIdentityOnFailure(() =>
+      this._db.transaction(() => identity.admin.erase(ref, Date.now())).immediate(),
+    );
   }
 
   unlinkIdentifier(ref: Identifier, target: Identifier): UnlinkResult {
     const identity = this._identity;
     if (!identity) return { ok: false, reason: 'unknown_profile' };
+    return this._undoingIdentityOnFailure(() =>
+      this._db.transaction(() => identity.admin.unlink(ref, target, Date.now())).immediate(),
+    );
+  }
+
+  /**
+   * Runs a transaction that may change the identity graph. If it rolls back, the in-memory
+   * state it touched (caches, the suppression set, the commit's report) is dropped and re-read.
+   */
+  private _undoingIdentityOnFailure<T>(transaction: () => T): T {
     try {
-      return this._db.transaction(() => identity.admin.unlink(ref, target, Date.now())).immediate();
+      return transaction();
     } catch (error) {
-      identity.graph.clearCaches();
+      this._identity?.graph.clearCaches();
+      this._identity?.graph.takeReport();
+      this._identity?.admin.reloadSuppressions();
       throw error;
     }
   }

@@ -6,7 +6,7 @@
  * storage thread's time); when the young generation is full it becomes the old one, and the old
  * one is dropped. An entry used since the last turnover survives it.
  */
-export class Lru<K, V> {
+export class RecentCache<K, V> {
   private _young = new Map<K, V>();
   private _old = new Map<K, V>();
   private readonly _half: number;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Lru } from './lru.js';
+import { RecentCache } from './recent-cache.js';
 
-describe('Lru (two generations)', () => {
+describe('RecentCache (two generations, an approximate LRU)', () => {
   it('keeps entries used since the last turnover and drops the rest, within its bound', () => {
-    const cache = new Lru<string, number>(4);
+    const cache = new RecentCache<string, number>(4);
     cache.set('a', 1);
     cache.set('b', 2);
     cache.set('c', 3); // young {a,b,c} is over 2: it becomes old
@@ -16,7 +16,7 @@ describe('Lru (two generations)', () => {
   });
 
   it('deletes from both generations and clears', () => {
-    const cache = new Lru<string, number>(2);
+    const cache = new RecentCache<string, number>(2);
     cache.set('a', 1);
     cache.set('b', 2);
     cache.delete('a');
@@ -26,7 +26,7 @@ describe('Lru (two generations)', () => {
   });
 
   it('never holds more than its bound', () => {
-    const cache = new Lru<number, number>(100);
+    const cache = new RecentCache<number, number>(100);
     for (let i = 0; i < 10_000; i++) cache.set(i, i);
     const held = Array.from({ length: 10_000 }, (_, i) => cache.get(i)).filter(
       (v) => v !== undefined,
