@@ -139,14 +139,12 @@ export class ClientCore {
     const json = JSON.stringify(
       this._transforms ? sanitize(result.event).value : sanitizeStrings(result.event),
     );
-    if (utf8Length(json) > MAX_EVENT_BYTES) {
-      this.report(
-        'too_large',
-        `${type} is ${utf8Length(json)} bytes; the limit is ${MAX_EVENT_BYTES}`,
-      );
+    const bytes = utf8Length(json);
+    if (bytes > MAX_EVENT_BYTES) {
+      this.report('too_large', `${type} is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`);
       return this.drop('too_large', messageId, 'over 32 KB');
     }
-    this._dispatcher.enqueue(messageId, json);
+    this._dispatcher.enqueue(messageId, json, 0, bytes);
     runDeliver(this.options.plugins, result.event, (m) => this.report('plugin', m));
   }
 

@@ -10,6 +10,8 @@ export interface QueuedEvent {
   /** Order of enqueueing, for `flush()`. */
   seq: number;
   attempts: number;
+  /** UTF-8 length of `json`. */
+  bytes: number;
 }
 
 /** Delivery settings, resolved. */
@@ -61,13 +63,13 @@ export class Dispatcher {
   ) {}
 
   /** Queues one serialised event. */
-  enqueue(messageId: string, json: string, attempts = 0): void {
+  enqueue(messageId: string, json: string, attempts = 0, bytes = utf8Length(json)): void {
     this.stats.enqueued++;
     if (this._queue.length + this._inFlight.length >= this._options.maxQueueSize) {
       const oldest = this._queue.shift();
       if (oldest) this._drop('queue_overflow', [oldest]);
     }
-    this._queue.push({ messageId, json, seq: ++this._seq, attempts });
+    this._queue.push({ messageId, json, seq: ++this._seq, attempts, bytes });
     this._changed();
     this._pump();
   }
@@ -128,7 +130,7 @@ export class Dispatcher {
     const limit = splitting ? this._splitLimit : 2500;
     while (this._queue.length > 0 && batch.length < limit) {
       const next = this._queue.first() as QueuedEvent;
-      const size = utf8Length(next.json) + 1;
+      const size = next.bytes + 1;
       if (batch.length > 0 && bytes + size > this._options.maxBatchBytes) break;
       bytes += size;
       batch.push(this._queue.shift() as QueuedEvent);
@@ -159,7 +161,9 @@ export class Dispatcher {
   ) {
     this._inFlight = [];
     // Events that were due stay due: a retry or a split must not wait for the next interval.
-    this._flushUntil = Math.max(this._flushUntil, ...batch.map((e) => e.seq));
+    // A batch is in seq order (events leave from the head): its last event has the highest.
+    const last = (batch.at(-1) as QueuedEvent).seq;
+    this._flushUntil = Math.max(this._flushUntil, last);
     if (result.ok && result.status >= 200 && result.status < 300) {
       const refused = refusedIds(result.body);
       const rejected = batch.filter((e) => refused.has(e.messageId));
@@ -169,7 +173,7 @@ export class Dispatcher {
       if (batch.length === 1) this._drop('too_large', batch, 'HTTP 413');
       else {
         this._splitLimit = Math.ceil(batch.length / 2);
-        this._splitUntil = Math.max(this._splitUntil, ...batch.map((e) => e.seq));
+        this._splitUntil = Math.max(this._splitUntil, last);
         this._queue.unshift(batch);
       }
     } else if (result.ok && !retryable(result.status)) {
