@@ -73,6 +73,10 @@ describe('profile traits', () => {
     );
     const traits = renderTraits(state);
     expect(Object.getPrototypeOf(traits)).toBe(Object.prototype);
-    expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
+    expect(Object.hasOwn(traits, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(traits, '__proto__')?.value).toEqual({ admin: true });
+    // Nothing reached Object.prototype: neither the value nor a register of the key's state.
+    const plain = {} as Record<string, unknown>;
+    expect([plain['admin'], plain['s']]).toEqual([undefined, undefined]);
   });
 });
