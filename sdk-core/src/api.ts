@@ -43,6 +43,14 @@ export interface SpoorClient {
   stats(): DeliveryStats;
   /** Stops intake, delivers what it can within `timeoutMs`, drops the rest as `closed`. */
   close(timeoutMs?: number): Promise<void>;
+  /**
+   * For platform adapters: hands the queued events to a synchronous `send` (a page unloading
+   * uses `navigator.sendBeacon`) in bodies of at most `maxBytes`; what it accepts counts as
+   * delivered, what it refuses stays queued for the ordinary transport.
+   */
+  drain(send: (body: string) => boolean, maxBytes: number): void;
+  /** For platform adapters: queues events another client persisted and never sent. */
+  restore(items: unknown): void;
 }
 
 /** Builds a client on a platform port. */
@@ -166,6 +174,8 @@ export function createClient(platform: Platform, options: ClientOptions): SpoorC
     },
     on: (name, listener) => core.events.on(name, listener),
     stats: () => core.stats(),
+    drain: (send, maxBytes) => core.guard('drain', () => core.drain(send, maxBytes)),
+    restore: (items) => core.guard('restore', () => core.restore(items)),
     close: (timeoutMs = 10_000) => core.close(typeof timeoutMs === 'number' ? timeoutMs : 10_000),
   };
 }

@@ -186,6 +186,21 @@ export class ClientCore {
     return this._dispatcher.flush();
   }
 
+  /** Queues events persisted by this client or another (a closed tab's), unless consent forbids. */
+  restore(items: unknown): void {
+    if (this.consent !== 'granted' || this.closed || !Array.isArray(items)) return;
+    for (const item of items as Partial<QueuedEvent>[]) {
+      if (typeof item?.messageId === 'string' && typeof item.json === 'string') {
+        this._dispatcher.enqueue(item.messageId, item.json, Number(item.attempts) || 0);
+      }
+    }
+  }
+
+  /** See {@link Dispatcher.drain}. */
+  drain(send: (body: string) => boolean, maxBytes: number): void {
+    if (this.consent === 'granted') this._dispatcher.drain(send, maxBytes);
+  }
+
   stats(): DeliveryStats {
     return structuredCloneStats(this._dispatcher.stats);
   }
@@ -230,13 +245,7 @@ export class ClientCore {
       if (!this.options.requireUser && typeof identity.anonymousId === 'string') {
         this.state = { ...this.state, ...identity };
       }
-      if (this.consent === 'granted' && Array.isArray(stored.queue)) {
-        for (const item of stored.queue as Partial<QueuedEvent>[]) {
-          if (typeof item.messageId === 'string' && typeof item.json === 'string') {
-            this._dispatcher.enqueue(item.messageId, item.json, Number(item.attempts) || 0);
-          }
-        }
-      }
+      this.restore(stored.queue);
     } catch (error) {
       this.report('storage', `could not load the stored state: ${String(error)}`);
     }

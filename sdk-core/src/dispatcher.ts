@@ -102,6 +102,25 @@ export class Dispatcher {
     return [...this._inFlight, ...this._queue.toArray()];
   }
 
+  /**
+   * Hands queued events (not those in flight) to `send`, in bodies of at most `maxBytes`, until
+   * it refuses one: a page being unloaded cannot wait for answers. Accepted events count as
+   * delivered; a refused body's events go back to the head of the queue.
+   */
+  drain(send: (body: string) => boolean, maxBytes: number): void {
+    if (this.paused) return;
+    while (this._queue.length > 0) {
+      const batch = this._take(Math.min(maxBytes, this._options.maxBatchBytes));
+      if (!send(this._body(batch))) {
+        this._queue.unshift(batch);
+        break;
+      }
+      this.stats.delivered += batch.length;
+    }
+    this._changed();
+    this._settleWaiters();
+  }
+
   /** Sends what is due; called again whenever something changes (also after unpausing). */
   pump(): void {
     this._pump();
@@ -119,10 +138,10 @@ export class Dispatcher {
       }, this._options.flushIntervalMs);
       return;
     }
-    this._send(this._take());
+    this._send(this._take(this._options.maxBatchBytes));
   }
 
-  private _take(): QueuedEvent[] {
+  private _take(maxBytes: number): QueuedEvent[] {
     const batch: QueuedEvent[] = [];
     // {"batch":[…],"sentAt":"…","writeKey":"…"}: the envelope, then each event and its comma.
     let bytes = 64 + this._options.writeKey.length;
@@ -131,7 +150,7 @@ export class Dispatcher {
     while (this._queue.length > 0 && batch.length < limit) {
       const next = this._queue.first() as QueuedEvent;
       const size = next.bytes + 1;
-      if (batch.length > 0 && bytes + size > this._options.maxBatchBytes) break;
+      if (batch.length > 0 && bytes + size > maxBytes) break;
       bytes += size;
       batch.push(this._queue.shift() as QueuedEvent);
     }
@@ -140,12 +159,10 @@ export class Dispatcher {
 
   private _send(batch: QueuedEvent[]): void {
     this._inFlight = batch;
-    const sentAt = new Date(this._platform.now()).toISOString();
-    const body = `{"batch":[${batch.map((e) => e.json).join(',')}],"sentAt":"${sentAt}","writeKey":${JSON.stringify(this._options.writeKey)}}`;
     this._platform.transport
       .send({
         url: this._options.url,
-        body,
+        body: this._body(batch),
         headers: { 'content-type': 'application/json' },
         timeoutMs: this._options.timeoutMs,
       })
@@ -153,6 +170,11 @@ export class Dispatcher {
         (result) => this._settle(batch, result),
         (error: unknown) => this._settle(batch, { ok: false, error: String(error) }),
       );
+  }
+
+  private _body(batch: QueuedEvent[]): string {
+    const sentAt = new Date(this._platform.now()).toISOString();
+    return `{"batch":[${batch.map((e) => e.json).join(',')}],"sentAt":"${sentAt}","writeKey":${JSON.stringify(this._options.writeKey)}}`;
   }
 
   private _settle(

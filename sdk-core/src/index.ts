@@ -1,7 +1,7 @@
 export { createClient, type SpoorClient } from './api.js';
 export type { CallOptions } from './client.js';
 export type { ClientOptions } from './options.js';
-export { MAX_EVENT_BYTES } from './options.js';
+export { MAX_EVENT_BYTES, resolveOptions } from './options.js';
 export type {
   Platform,
   Transport,

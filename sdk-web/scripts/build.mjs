@@ -1,0 +1,42 @@
+// Builds @spoor/web: the script-tag IIFE (dist/spoor.js), the ESM entry points for bundlers
+// (dist/esm/); `tsc -p tsconfig.build.json` then writes the declarations (dist/types/).
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  minify: true,
+  // Private members are `_`-prefixed (STYLE.md): the minifier may shorten them.
+  mangleProps: /^_/,
+  // Every browser with fetch keepalive and Web Locks reads ES2019.
+  target: 'es2019',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: ['src/iife.ts'],
+  format: 'iife',
+  outfile: join(dist, 'spoor.js'),
+});
+
+await build({
+  ...common,
+  entryPoints: {
+    index: 'src/index.ts',
+    pageviews: 'src/autocapture/pageviews.ts',
+    clicks: 'src/autocapture/clicks.ts',
+    'page-leave': 'src/autocapture/page-leave.ts',
+  },
+  format: 'esm',
+  splitting: true,
+  outdir: join(dist, 'esm'),
+});
