@@ -78,5 +78,29 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The web SDK runs in pages: no Node globals or modules outside its tests and build script.
+    files: ['sdk-web/src/**/*.ts'],
+    ignores: ['sdk-web/src/**/*.test.ts', 'sdk-web/src/test-kit.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'global', 'require', '__dirname'].map((name) => ({
+          name,
+          message: `@spoor/web runs in browsers: ${name} does not exist there`,
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: '@spoor/web imports no Node modules' }] },
+      ],
+    },
+  },
+  {
+    // The demo shop runs in browsers as plain ES modules, without a build step.
+    files: ['examples/web/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

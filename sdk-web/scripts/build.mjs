@@ -15,8 +15,9 @@ const common = {
   minify: true,
   // Private members are `_`-prefixed (STYLE.md): the minifier may shorten them.
   mangleProps: /^_/,
-  // Every browser with fetch keepalive and Web Locks reads ES2019.
-  target: 'es2019',
+  // The browsers with Web Locks (Chrome/Edge 92+, Firefox 96+, Safari 15.4+) all run ES2022:
+  // native class fields and `??=` cost nothing to ship.
+  target: 'es2022',
   legalComments: 'none',
   logLevel: 'warning',
 };

@@ -58,6 +58,25 @@ describe('the script-tag bundle', () => {
   });
 });
 
+describe('the script tag alone (strict CSP: no inline snippet)', () => {
+  it('takes its configuration from data attributes', async () => {
+    const net = page('https://shop.example.com/');
+    const tag = document.createElement('script');
+    tag.setAttribute('data-write-key', 'wk_attr');
+    tag.setAttribute('data-host', 'https://t.example.com');
+    Object.defineProperty(document, 'currentScript', { configurable: true, get: () => tag });
+    try {
+      boot();
+    } finally {
+      Object.defineProperty(document, 'currentScript', { configurable: true, get: () => null });
+    }
+    const spoor = (window as Win).spoor as Spoor;
+    await spoor.flush();
+    expect(net.posted[0]?.url).toBe('https://t.example.com/v1/batch');
+    expect(net.events().map((e) => e['type'])).toEqual(['page']);
+  });
+});
+
 describe('sessions', () => {
   it('end after the inactivity timeout and are shared through localStorage', () => {
     let n = 0;
