@@ -17,6 +17,7 @@ import { createWebhookSink } from './outbox/webhook-sink.js';
 import { createIngestPool } from './pipeline/ingest-pool.js';
 import { createKeyring } from './plugins/auth.js';
 import { registerBodyParser } from './plugins/body.js';
+import { demoRoutes, type DemoOptions } from './plugins/demo.js';
 import { ingestRoutes } from './plugins/ingest.js';
 import { opsRoutes } from './plugins/ops.js';
 import { profileRoutes } from './plugins/profiles.js';
@@ -33,6 +34,8 @@ export type CollectorOptions = Partial<CollectorConfig> &
     sinks?: Sink[];
     /** Fastify logger options; defaults to pino at `logLevel`. */
     logger?: FastifyServerOptions['logger'];
+    /** Serve the demo shop at `/demo/` and the web SDK at `/spoor.js`; off when absent. */
+    demo?: DemoOptions;
   };
 
 const PRUNE_INTERVAL_MS = 3600_000;
@@ -96,6 +99,8 @@ export function buildCollector(options: CollectorOptions): FastifyInstance {
     await scope.register((s) => profileRoutes(s, ctx));
     await scope.register((s) => opsRoutes(s, ctx));
   });
+  const demo = options.demo;
+  if (demo) app.register((s) => demoRoutes(s, demo));
   return app;
 }
 

@@ -185,6 +185,7 @@ const EnvSchema = z.strictObject({
   SPOOR_WEBHOOKS: webhooks.optional(),
   SPOOR_INGEST_THREADS: int(1, 64).optional(),
   ...IDENTITY_ENV,
+  SPOOR_DEMO: z.enum(['1', '0']).optional(),
   SPOOR_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default(CONFIG_DEFAULTS.logLevel),
@@ -194,6 +195,8 @@ const EnvSchema = z.strictObject({
 export type EnvConfig = Omit<CollectorConfig, 'writeKeys' | 'adminToken'> & {
   writeKeys: WriteKey[] | null;
   adminToken: string | null;
+  /** `SPOOR_DEMO`: serve the demo shop (true), never (false), or with development credentials (null). */
+  demo: boolean | null;
 };
 
 /** The result of {@link loadConfig}: the config, or one message naming every bad variable. */
@@ -235,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       limits: { ...DEFAULT_LIMITS },
       ingestThreads: e.SPOOR_INGEST_THREADS ?? defaultIngestThreads(),
       logLevel: e.SPOOR_LOG_LEVEL,
+      demo: e.SPOOR_DEMO === undefined ? null : e.SPOOR_DEMO === '1',
     },
   };
 }

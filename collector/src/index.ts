@@ -9,6 +9,7 @@ export type {
 } from './config.js';
 export { ensureDevCredentials } from './dev-credentials.js';
 export { SpoorError } from './errors.js';
+export type { DemoOptions } from './plugins/demo.js';
 export type { Sink } from './outbox/sink.js';
 export { eventsToJson } from './outbox/sink.js';
 export { createWebhookSink } from './outbox/webhook-sink.js';
