@@ -3,7 +3,8 @@
 // Environment: BENCH_DURATION (s per measured run, default 10), BENCH_WARMUP (s, default 3),
 // BENCH_CONNECTIONS (skips the connection probe), BENCH_PROFILE=1 (CPU-profiles the collector),
 // BENCH_IDENTITY=0 (skips identity.js, identity resolution on vs off; its settings are there),
-// BENCH_SDK=0 (skips sdk-node.js, @spoor/node vs @segment/analytics-node; settings there too).
+// BENCH_SDK=0 (skips sdk-node.js, @spoor/node vs @segment/analytics-node; settings there too),
+// BENCH_WEB=0 (skips web.js, the web SDK vs Segment and PostHog in Chromium; settings there).
 // Exit code 0 whether or not the targets are met: the benchmark reports, it does not gate. It
 // is non-zero only when the benchmark breaks, or when stored and acknowledged events disagree.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { summarizeProfile } from './profile-summary.js';
 import { describeMachine, evaluate, formatTable } from './report.js';
 import { runSdkBenchmark } from './sdk-node.js';
 import { ackProblems, verificationResult } from './verify.js';
+import { runWebBenchmark } from './web.js';
 
 const DURATION = positive('BENCH_DURATION', 10);
 const WARMUP = positive('BENCH_WARMUP', 3);
@@ -73,6 +75,7 @@ async function main() {
   }
   if (process.env.BENCH_IDENTITY !== '0' && !(await runIdentityBenchmark())) process.exitCode = 1;
   if (process.env.BENCH_SDK !== '0' && !(await runSdkBenchmark())) process.exitCode = 1;
+  if (process.env.BENCH_WEB !== '0' && !(await runWebBenchmark())) process.exitCode = 1;
 }
 
 async function measureHttpLimit(pool) {

@@ -2,6 +2,7 @@ import { boot } from './snippet.js';
 
 try {
   boot();
-} catch {
-  // Nothing the page configured may break the page.
+} catch (error) {
+  // Nothing the page configured may break the page; the developer still learns why.
+  console.error('[spoor] could not start:', error);
 }
