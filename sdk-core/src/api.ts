@@ -1,4 +1,4 @@
-import { ClientCore, type CallOptions } from './client.js';
+import { ClientCore, type CallOptions, type PersistedEvent } from './client.js';
 import type { DeliveryStats } from './drops.js';
 import type { ClientEvents } from './emitter.js';
 import type { ClientOptions } from './options.js';
@@ -46,9 +46,10 @@ export interface SpoorClient {
   /**
    * For platform adapters: hands the queued events to a synchronous `send` (a page unloading
    * uses `navigator.sendBeacon`) in bodies of at most `maxBytes`; what it accepts counts as
-   * delivered, what it refuses stays queued for the ordinary transport.
+   * delivered, what it refuses stays queued for the ordinary transport. Returns the events
+   * still unsent (in flight or queued), for a last synchronous save.
    */
-  drain(send: (body: string) => boolean, maxBytes: number): void;
+  drain(send: (body: string, messageIds: string[]) => boolean, maxBytes: number): PersistedEvent[];
   /** For platform adapters: queues events another client persisted and never sent. */
   restore(items: unknown): void;
 }
@@ -174,7 +175,11 @@ export function createClient(platform: Platform, options: ClientOptions): SpoorC
     },
     on: (name, listener) => core.events.on(name, listener),
     stats: () => core.stats(),
-    drain: (send, maxBytes) => core.guard('drain', () => core.drain(send, maxBytes)),
+    drain: (send, maxBytes) => {
+      let left: PersistedEvent[] = [];
+      core.guard('drain', () => (left = core.drain(send, maxBytes)));
+      return left;
+    },
     restore: (items) => core.guard('restore', () => core.restore(items)),
     close: (timeoutMs = 10_000) => core.close(typeof timeoutMs === 'number' ? timeoutMs : 10_000),
   };

@@ -24,6 +24,9 @@ export interface CallOptions {
 
 type Fields = Record<string, unknown>;
 
+/** An unsent event as it is persisted (and as `restore()` takes it back). */
+export type PersistedEvent = Pick<QueuedEvent, 'messageId' | 'json' | 'attempts'>;
+
 /**
  * The state and delivery behind every SDK's client API (api.ts). Everything public is reached
  * through `guard`, so nothing the host passes can make it throw; calls made before the stored
@@ -196,9 +199,11 @@ export class ClientCore {
     }
   }
 
-  /** See {@link Dispatcher.drain}. */
-  drain(send: (body: string) => boolean, maxBytes: number): void {
-    if (this.consent === 'granted') this._dispatcher.drain(send, maxBytes);
+  /** See {@link Dispatcher.drain}; returns what is left unsent (in flight first). */
+  drain(send: (body: string, messageIds: string[]) => boolean, maxBytes: number): PersistedEvent[] {
+    if (this.consent !== 'granted') return [];
+    this._dispatcher.drain(send, maxBytes);
+    return this._persisted();
   }
 
   stats(): DeliveryStats {
@@ -270,11 +275,13 @@ export class ClientCore {
    */
   private _queueChanged(): void {
     if (this.consent !== 'granted' || this.closed || !this.options.persistQueue) return;
-    this._saveSoon('queue', () =>
-      this._dispatcher
-        .pending()
-        .map(({ messageId, json, attempts }) => ({ messageId, json, attempts })),
-    );
+    this._saveSoon('queue', () => this._persisted());
+  }
+
+  private _persisted(): PersistedEvent[] {
+    return this._dispatcher
+      .pending()
+      .map(({ messageId, json, attempts }) => ({ messageId, json, attempts }));
   }
 
   /** Writes once per microtask at most, whatever changed how often meanwhile. */

@@ -107,11 +107,16 @@ export class Dispatcher {
    * it refuses one: a page being unloaded cannot wait for answers. Accepted events count as
    * delivered; a refused body's events go back to the head of the queue.
    */
-  drain(send: (body: string) => boolean, maxBytes: number): void {
+  drain(send: (body: string, messageIds: string[]) => boolean, maxBytes: number): void {
     if (this.paused) return;
     while (this._queue.length > 0) {
       const batch = this._take(Math.min(maxBytes, this._options.maxBatchBytes));
-      if (!send(this._body(batch))) {
+      if (
+        !send(
+          this._body(batch),
+          batch.map((e) => e.messageId),
+        )
+      ) {
         this._queue.unshift(batch);
         break;
       }

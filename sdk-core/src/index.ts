@@ -1,5 +1,5 @@
 export { createClient, type SpoorClient } from './api.js';
-export type { CallOptions } from './client.js';
+export type { CallOptions, PersistedEvent } from './client.js';
 export type { ClientOptions } from './options.js';
 export { MAX_EVENT_BYTES, resolveOptions } from './options.js';
 export type {

@@ -32,7 +32,7 @@ describe('leaving the page', () => {
     spoor.shutdown();
   });
 
-  it('leaves what a refused beacon carried to the ordinary transport, sent once', async () => {
+  it('leaves what a refused beacon carried queued for the ordinary transport, sent once', async () => {
     const net = page();
     const spoor = start({ flushAt: 1000, flushInterval: 3_600_000 });
     await spoor.ready;
@@ -41,6 +41,9 @@ describe('leaving the page', () => {
     net.refuseBeacons();
     window.dispatchEvent(new Event('pagehide'));
     await settle();
+    expect(net.posted).toHaveLength(0);
+    expect(spoor.stats().queued).toBe(2);
+    await spoor.flush(); // the page lived on
     expect(net.posted.map((p) => p.via)).toEqual(['fetch']);
     expect(net.events().map((e) => e['event'])).toEqual(['A', 'B']);
     spoor.shutdown();

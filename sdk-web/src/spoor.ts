@@ -118,12 +118,22 @@ export function createSpoor(options: WebOptions): Spoor {
   }
   // After the plugins' own listeners, so that a page-leave event is in the queue it sends.
   const hide = () => {
-    if (navigator.onLine === false) return;
-    client.drain((body) => navigator.sendBeacon?.(url, body) === true, KEEPALIVE_BYTES);
-    // What the beacon refused goes by the ordinary (keepalive) transport.
-    void client.flush();
+    if (!granted()) return;
+    const sent: string[] = [];
+    const left = client.drain((body, ids) => {
+      // Offline, a beacon is accepted and then lost: keep the events instead.
+      if (navigator.onLine === false || navigator.sendBeacon?.(url, body) !== true) return false;
+      sent.push(...ids);
+      return true;
+    }, KEEPALIVE_BYTES);
+    // A refused beacon means the page's keepalive quota is spent: a fetch now would die with
+    // the page. What is left stays queued for the ordinary transport if the page lives on, and
+    // is saved for the next page if it does not.
+    queue.unloading(left, sent);
   };
-  listen(document, 'visibilitychange', () => document.visibilityState === 'hidden' && hide());
+  listen(document, 'visibilitychange', () =>
+    document.visibilityState === 'hidden' ? hide() : queue.visible(),
+  );
   listen(window, 'pagehide', hide);
   listen(window, 'online', () => {
     adopt();

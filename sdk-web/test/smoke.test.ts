@@ -2,15 +2,15 @@
 // The published ESM files work on their own: imported from dist/, not from the sources.
 import 'fake-indexeddb/auto';
 import { expect, it, vi } from 'vitest';
+import type * as Web from '../src/index.js';
+import type * as Pageviews from '../src/autocapture/pageviews.js';
 
 it('the built package starts a client that sends', async () => {
   const dist = '../dist/esm/';
-  const web = (await import(
-    /* @vite-ignore */ `${dist}index.js`
-  )) as typeof import('../src/index.js');
+  const web = (await import(/* @vite-ignore */ `${dist}index.js`)) as typeof Web;
   const { pageviews } = (await import(
     /* @vite-ignore */ `${dist}pageviews.js`
-  )) as typeof import('../src/autocapture/pageviews.js');
+  )) as typeof Pageviews;
   const bodies: string[] = [];
   vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
     bodies.push(init.body as string);
