@@ -53,6 +53,10 @@ describe('identity in real Chromium', () => {
     expect(await sdkState(page)).toMatchObject({ anonymousId });
     expect((await persisted(page)).localStorage).toContain('spoor.identity');
 
-    expect(await duplicates(stack)).toEqual({ stored: [], resent: [] });
+    // Stored once, always. Sent once is not asserted here: these pages send each event at once
+    // (flushAt 1), so a request can be in flight when a reload closes the page, and the next
+    // page sends its events again (a documented exception the collector's dedupe absorbs).
+    // beacon.test.ts and tabs.test.ts assert sent-once for queued events.
+    expect((await duplicates(stack)).stored).toEqual([]);
   });
 });

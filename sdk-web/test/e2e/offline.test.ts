@@ -34,7 +34,11 @@ describe('offline in real Chromium', () => {
     expect(delivered.map((e) => ev.prop(e, 'i')).sort()).toEqual([1, 2, 3, 4]);
     expect(stored.filter(ev.isPage)).toHaveLength(2);
     for (const e of stored) expect(e['anonymousId']).toBe(anonymousId);
-    expect(await duplicates(stack)).toEqual({ stored: [], resent: [] });
+    // Stored once, always. Sent once is not asserted here: these pages send each event at once
+    // (flushAt 1), so a request can be in flight when a reload closes the page, and the next
+    // page sends its events again (a documented exception the collector's dedupe absorbs).
+    // beacon.test.ts and tabs.test.ts assert sent-once for queued events.
+    expect((await duplicates(stack)).stored).toEqual([]);
     // The first page's leave event, tracked in pagehide while offline, is kept like the others.
     const leaves = stored.filter(ev.named('$WebPageLeave'));
     expect(leaves.map((e) => ev.prop(e, 'path'))).toEqual(['/app/home']);
