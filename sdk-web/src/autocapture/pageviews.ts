@@ -12,13 +12,16 @@ export function pageviews(): WebPlugin {
     setup(spoor) {
       const view = (href: string, referrer: string) => {
         const url = new URL(href);
-        spoor.page(undefined, {
+        const page = {
           url: href,
           path: url.pathname,
           search: url.search,
           title: document.title,
           referrer,
-        });
+        };
+        // The view is sent a turn after the URL changed, when the page may have moved on again
+        // (a redirect in one task): its context describes the page it is about, not the current.
+        spoor.page(undefined, page, { context: { page } });
       };
       view(location.href, document.referrer);
       // After the router has had its turn: titles are usually set after the URL changes.

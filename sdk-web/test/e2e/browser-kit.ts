@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { SnippetConfig } from './static-server.js';
+import { BUNDLE, type SnippetConfig } from './static-server.js';
 import { ev, startStack, storedWhere, until, type Stack } from './stack.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -143,6 +143,7 @@ export async function openPage(
   path = '/app/home',
   referer?: string,
 ): Promise<{ page: Page; problems: string[] }> {
+  if (!existsSync(BUNDLE)) throw new Error('sdk-web/dist/spoor.js is missing: run `pnpm build`');
   const page = await context.newPage();
   const problems = watchProblems(page);
   await page.goto(stack.site.origin + path, referer ? { referer } : {});

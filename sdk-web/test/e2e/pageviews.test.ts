@@ -1,18 +1,16 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { drain, openPage, sdkState, useE2E } from './browser-kit.js';
-import { duplicates, ev, expectLeave, storedWhere, type Stack } from './stack.js';
+import { duplicates, ev, expectLeave, storedWhere, type Stack, type Stored } from './stack.js';
 
 const setup = useE2E();
 
-/** Runs `navigate` in the page and waits until a page view for `url` is stored. */
+/** Runs `navigate` in the page and waits until a new page view for `url` is stored. */
 async function navigateTo(page: Page, stack: Stack, url: string, navigate: string) {
+  const isView = (e: Stored) => ev.isPage(e) && ev.prop(e, 'url') === url;
+  const before = (await stack.events()).filter(isView).length;
   await page.evaluate(navigate);
-  await storedWhere(
-    stack,
-    `a page view of ${url}`,
-    (e) => ev.isPage(e) && ev.prop(e, 'url') === url,
-  );
+  await storedWhere(stack, `page view #${before + 1} of ${url}`, isView, before + 1);
 }
 
 describe('page views in real Chromium', () => {
@@ -117,5 +115,26 @@ describe('page views in real Chromium', () => {
     for (const leave of leaves) expectLeave(leave);
     expect(await duplicates(stack)).toEqual({ stored: [], resent: [] });
     expect(problems).toEqual([]);
+  });
+
+  it('a redirect within one task (pushState, then replaceState): each page view carries its own page in context', async () => {
+    const { stack, context } = await setup();
+    const base = stack.site.origin;
+    const { page } = await openPage(context, stack, '/app/home');
+    await storedWhere(stack, 'the first page view', ev.isPage);
+    await page.evaluate(() => {
+      history.pushState({}, '', '/app/login');
+      history.replaceState({}, '', '/app/dashboard');
+    });
+    await storedWhere(stack, 'the dashboard view', (e) => ev.prop(e, 'path') === '/app/dashboard');
+    await drain(page, stack);
+    const views = (await stack.events()).filter(ev.isPage);
+    expect(views.map((v) => ev.prop(v, 'url'))).toContain(`${base}/app/dashboard`);
+    for (const v of views) {
+      expect(ev.context(v)['page'], String(ev.prop(v, 'url'))).toMatchObject({
+        url: ev.prop(v, 'url'),
+        path: ev.prop(v, 'path'),
+      });
+    }
   });
 });

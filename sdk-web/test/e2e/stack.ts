@@ -114,7 +114,10 @@ export async function duplicates(stack: Stack): Promise<{ stored: string[]; rese
   const events = await stack.events();
   const label = (id: string, n: number) => {
     const e = events.find((x) => ev.id(x) === id);
-    return `${ev.name(e)} #${id} ×${n}`;
+    const how = stack.proxy.requests
+      .filter((r) => r.messageIds.includes(id))
+      .map((r) => `${r.mode === 'no-cors' ? 'beacon' : 'fetch'} ${r.status}`);
+    return `${ev.name(e)} #${id} ×${n}${how.length > 0 ? ` (${how.join(', ')})` : ''}`;
   };
   const ids = events.map(ev.id);
   const stored = ids
