@@ -1,55 +1,14 @@
 // The summary, verdicts and table of sdk-node.js, and what was built when it ran.
-import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildState as stateOf } from './build-state.js';
+import { fmt as n } from './common.js';
 import { SDK_NAMES, SDKS } from './sdk-clients.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = ['sdk-core', 'sdk-node'];
-const n = (v) => Math.round(v).toLocaleString('en-US');
-
-/**
- * The commit measured, the SDK sources that differ from it, and warnings when a package's dist
- * is older than its sources (the run measured something other than the working tree).
- */
-export function buildState() {
-  let commit = null;
-  let changed = null;
-  try {
-    const git = (args) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' });
-    commit = git(['rev-parse', 'HEAD']).trim();
-    changed = git(['status', '--porcelain', '--', ...PACKAGES])
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    // not a git checkout: leave both unknown
-  }
-  const warnings = [];
-  for (const pkg of PACKAGES) {
-    const built = newest(join(ROOT, pkg, 'dist'));
-    const source = newest(join(ROOT, pkg, 'src'));
-    if (built === 0) warnings.push(`${pkg}/dist is missing: run pnpm build`);
-    else if (source > built)
-      warnings.push(`${pkg}/src is newer than ${pkg}/dist: the run measured the older build`);
-  }
-  return { commit, sdkSourcesChanged: changed, warnings };
-}
-
-/** The latest modification time (ms) of the files below `dir`, 0 if there are none. */
-function newest(dir) {
-  let latest = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    if (e.isFile()) latest = Math.max(latest, statSync(join(e.parentPath, e.name)).mtimeMs);
-  }
-  return latest;
-}
+/** What was built when the Node SDK benchmark ran. */
+export const buildState = () =>
+  stateOf(
+    ['sdk-core', 'sdk-node'],
+    ['sdk-core', 'sdk-node'].map((p) => ({ dist: `${p}/dist`, sources: [`${p}/src`] })),
+  );
 
 /** Per SDK, the run with the highest `key`, among `runs` that pass `keep`. */
 function bestBySdk(runs, key, keep = () => true) {

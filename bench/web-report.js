@@ -1,49 +1,16 @@
 // The log lines, summary and table of web.js, and what was built when it ran.
-import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildState as stateOf } from './build-state.js';
+import { fmt as n } from './common.js';
 import { SDKS } from './web-sdks.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['sdk-core/src', 'sdk-web/src'];
 const PEERS = SDKS.filter((s) => s.id !== 'spoor');
-const n = (v) => Math.round(v).toLocaleString('en-US');
 
-/** The commit measured, uncommitted SDK changes, and a warning when the bundle is stale. */
-export function buildState() {
-  let commit = null;
-  let changed = null;
-  try {
-    const git = (args) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' });
-    commit = git(['rev-parse', 'HEAD']).trim();
-    changed = git(['status', '--porcelain', '--', 'sdk-core', 'sdk-web'])
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    // not a git checkout: leave both unknown
-  }
-  const warnings = [];
-  const built = newest(join(ROOT, 'sdk-web/dist'));
-  const source = Math.max(...SOURCES.map((d) => newest(join(ROOT, d))));
-  if (built === 0) warnings.push('sdk-web/dist is missing: run pnpm build');
-  else if (source > built)
-    warnings.push('the SDK sources are newer than sdk-web/dist: the run measured the older build');
-  return { commit, sdkSourcesChanged: changed, warnings };
-}
-
-/** The latest modification time (ms) of the files below `dir` (tests aside), 0 if none. */
-function newest(dir) {
-  let latest = 0;
-  try {
-    for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
-      if (e.isFile() && !e.name.includes('.test.'))
-        latest = Math.max(latest, statSync(join(e.parentPath, e.name)).mtimeMs);
-  } catch {
-    // no such directory
-  }
-  return latest;
-}
+/** What was built when the web benchmark ran: the bundle against the core's and web's sources. */
+export const buildState = () =>
+  stateOf(
+    ['sdk-core', 'sdk-web'],
+    [{ dist: 'sdk-web/dist', sources: ['sdk-core/src', 'sdk-web/src'] }],
+  );
 
 const nameOf = (id) => SDKS.find((s) => s.id === id)?.name ?? id;
 
