@@ -30,6 +30,21 @@ const sentEvents = async (fake: ReturnType<typeof createFakePlatform>, client: S
 };
 
 describe('client API', () => {
+  it('flush() starts its request before it returns once the stored state is loaded', async () => {
+    const { fake, client } = setup({ flushAt: 100 });
+    client.track('Queued before load');
+    const early = client.flush();
+    // Before the state is loaded the call waits for it, like every other call.
+    expect(fake.sent).toHaveLength(0);
+    await early;
+    client.track('Hidden');
+    const done = client.flush();
+    // No await in between: a mini-program's hide callback relies on this.
+    expect(fake.sent).toHaveLength(2);
+    expect(fake.sent[1]!.batch.map((e) => e['event'])).toEqual(['Hidden']);
+    await done;
+  });
+
   it('identify sets the user and traits; later events carry the user; reset forgets them', async () => {
     const { fake, client } = setup();
     await client.ready;

@@ -29,7 +29,10 @@ export interface SpoorClient {
   unregister(...keys: string[]): void;
   /** A new anonymous ID; forgets the user, traits and bound identities (logout). */
   reset(): void;
-  /** Resolves once everything queued before the call is delivered or dropped. */
+  /**
+   * Resolves once everything queued before the call is delivered or dropped. Once the stored
+   * state is loaded, the request starts before `flush()` returns.
+   */
   flush(): Promise<void>;
   optIn(): void;
   optOut(): void;
@@ -161,7 +164,9 @@ export function createClient(platform: Platform, options: ClientOptions): SpoorC
         core.saveIdentity();
       }),
     reset: () => core.guard('reset', () => core.resetIdentity()),
-    flush: () => core.ready.then(() => core.flush()),
+    // Synchronous once loaded: a mini-program's hide callback must start its request before
+    // returning (iOS may freeze the app right after).
+    flush: () => (core.loaded ? core.flush() : core.ready.then(() => core.flush())),
     optIn: () => core.guard('optIn', () => core.setConsent('granted')),
     optOut: () => core.guard('optOut', () => core.setConsent('denied')),
     get consent() {

@@ -41,7 +41,8 @@ export class ClientCore {
   closed = false;
   private readonly _dispatcher: Dispatcher;
   private readonly _store: StateStore;
-  private _loaded = false;
+  /** The stored state is loaded: calls run at once. */
+  loaded = false;
   private _backlog: (() => void)[] = [];
   private _saveQueued = false;
 
@@ -84,7 +85,7 @@ export class ClientCore {
         this.report('internal', `${method} failed: ${String(error)}`);
       }
     };
-    if (this._loaded) return run();
+    if (this.loaded) return run();
     // Calls wait for the stored state in memory; bounded like the queue they are headed for.
     if (this._backlog.length >= this.options.maxQueueSize) {
       this._backlog.shift();
@@ -254,7 +255,7 @@ export class ClientCore {
     } catch (error) {
       this.report('storage', `could not load the stored state: ${String(error)}`);
     }
-    this._loaded = true;
+    this.loaded = true;
     this.saveIdentity();
     for (const run of this._backlog.splice(0)) run();
   }
