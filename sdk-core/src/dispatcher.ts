@@ -189,7 +189,7 @@ export class Dispatcher {
     this._inFlight = [];
     // Events that were due stay due: a retry or a split must not wait for the next interval.
     // A batch is in seq order (events leave from the head): its last event has the highest.
-    const last = (batch.at(-1) as QueuedEvent).seq;
+    const last = (batch[batch.length - 1] as QueuedEvent).seq;
     this._flushUntil = Math.max(this._flushUntil, last);
     if (result.ok && result.status >= 200 && result.status < 300) {
       const refused = refusedIds(result.body);

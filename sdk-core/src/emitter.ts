@@ -22,7 +22,11 @@ export class Emitter {
   };
 
   on<K extends keyof ClientEvents>(name: K, listener: Listener<ClientEvents[K]>): () => void {
-    if (!Object.hasOwn(this._listeners, name) || typeof listener !== 'function') return () => {};
+    if (
+      !Object.prototype.hasOwnProperty.call(this._listeners, name) ||
+      typeof listener !== 'function'
+    )
+      return () => {};
     const set = this._listeners[name];
     set.add(listener);
     return () => set.delete(listener);
