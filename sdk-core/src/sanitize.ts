@@ -1,7 +1,17 @@
 /** Keys the collector refuses anywhere in an event, since they can reach an object's prototype. */
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 15;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const SURROGATE = /[\ud800-\udfff]/;
+// A pair or a lone surrogate. No lookbehind: JavaScriptCore before iOS 16.4 cannot parse one,
+// and a mini-program would not even load.
+const PAIR_OR_LONE = /[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g;
+
+/** The string with unpaired surrogates replaced by U+FFFD (an equal string when none are). */
+function wellFormed(value: string): string {
+  return SURROGATE.test(value)
+    ? value.replace(PAIR_OR_LONE, (m) => (m.length === 2 ? m : '\ufffd'))
+    : value;
+}
 
 /** A JSON-safe copy of a value, and what had to change to make it so. */
 export interface Sanitized<T> {
@@ -92,20 +102,16 @@ function ownEntries(object: object, path: string, changes: string[]): [string, u
 }
 
 function cleanString(value: string, path: string, changes: string[]): string {
-  if (!LONE_SURROGATE.test(value)) return value;
-  LONE_SURROGATE.lastIndex = 0;
-  changes.push(`${path}: unpaired surrogate replaced`);
-  return value.replace(LONE_SURROGATE, '\ufffd');
+  const clean = wellFormed(value);
+  if (clean !== value) changes.push(`${path}: unpaired surrogate replaced`);
+  return clean;
 }
 
 /** The object with its top-level strings made well-formed (its objects are clean already). */
 export function sanitizeStrings<T extends Record<string, unknown>>(object: T): T {
   for (const key of Object.keys(object)) {
     const value = object[key];
-    if (typeof value === 'string' && LONE_SURROGATE.test(value)) {
-      LONE_SURROGATE.lastIndex = 0;
-      (object as Record<string, unknown>)[key] = value.replace(LONE_SURROGATE, '\ufffd');
-    }
+    if (typeof value === 'string') (object as Record<string, unknown>)[key] = wellFormed(value);
   }
   return object;
 }
