@@ -57,6 +57,12 @@ export interface SpoorClient {
   restore(items: unknown): void;
 }
 
+/** The methods that take the host's input: each runs inside `guard` (see {@link guardAll}). */
+type Calls = Omit<
+  SpoorClient,
+  'ready' | 'flush' | 'consent' | 'anonymousId' | 'userId' | 'on' | 'stats' | 'close' | 'drain'
+>;
+
 /** Builds a client on a platform port. */
 export function createClient(platform: Platform, options: ClientOptions): SpoorClient {
   const core = new ClientCore(platform, options);
@@ -64,111 +70,93 @@ export function createClient(platform: Platform, options: ClientOptions): SpoorC
   const withSuper = (value: unknown) => ({ ...core.state.superProperties, ...props(value) });
   const text = (value: unknown) =>
     typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-  // Arguments are read inside the guard too: reading hostile input can throw.
-  const operation = (name: string, value: () => unknown, options: CallOptions | undefined) =>
-    core.guard(name, () => core.emit('identify', { operations: { [name]: value() } }, options));
+  const operation = (name: string, value: unknown, options: CallOptions | undefined) =>
+    core.emit('identify', { operations: { [name]: value } }, options);
+
+  const calls = guardAll<Calls>(core, {
+    track: (event, properties, options) => {
+      const name = text(event);
+      if (!name) return core.report('invalid', 'track needs an event name');
+      core.emit('track', { event: name.slice(0, 200), properties: withSuper(properties) }, options);
+    },
+    identify: (userId, traits, options) => {
+      const id = text(userId);
+      const clean = core.clean('traits', traits);
+      if (!core.options.requireUser) {
+        if (id !== undefined && id !== core.state.userId) core.state.userId = id;
+        core.state.traits = { ...core.state.traits, ...clean };
+        core.saveIdentity();
+      }
+      core.emit('identify', { traits: clean }, id ? { ...options, userId: id } : options);
+    },
+    page: (category, name, properties, options) => {
+      const named = typeof name === 'string';
+      const fields: Record<string, unknown> = {
+        properties: withSuper(named ? properties : name),
+      };
+      if (named) fields['name'] = name;
+      else if (text(category)) fields['name'] = text(category);
+      if (named && text(category)) fields['category'] = text(category);
+      core.emit('page', fields, named ? options : properties);
+    },
+    screen: (name, properties, options) =>
+      core.emit('screen', { name: text(name) ?? '', properties: withSuper(properties) }, options),
+    group: (groupId, traits, options) => {
+      const id = text(groupId);
+      if (!id) return core.report('invalid', 'group needs a groupId');
+      core.emit('group', { groupId: id, traits: core.clean('traits', traits) }, options);
+    },
+    alias: (userId, previousId, options) => {
+      const to = text(userId);
+      const kept = core.options.requireUser
+        ? undefined
+        : (core.state.userId ?? core.state.anonymousId);
+      const from = text(previousId) ?? kept;
+      if (!to || !from)
+        return core.report('invalid', 'alias needs the new userId and a previousId');
+      core.emit('alias', { previousId: from }, { ...options, userId: to });
+      if (!core.options.requireUser) {
+        core.state.userId = to;
+        core.saveIdentity();
+      }
+    },
+    setOnce: (traits, options) => operation('setOnce', core.clean('traits', traits), options),
+    increment: (values, options) =>
+      operation('increment', numbers(core.clean('increment', values)), options),
+    append: (values, options) => {
+      const unique = (options as { unique?: unknown } | undefined)?.unique === true;
+      operation(unique ? 'union' : 'append', lists(core.clean('append', values)), options);
+    },
+    unset: (keys, options) =>
+      operation('unset', (Array.isArray(keys) ? keys : []).map(text).filter(Boolean), options),
+    bind: (identities) => {
+      for (const [type, value] of Object.entries(core.clean('identities', identities))) {
+        const v = text(value);
+        if (v !== undefined && /^[a-z][a-z0-9_]{0,63}$/.test(type)) core.state.identities[type] = v;
+        else core.report('invalid', `bind: ${type} is not a type name with a string value`);
+      }
+      core.saveIdentity();
+    },
+    register: (properties) => {
+      core.state.superProperties = { ...core.state.superProperties, ...props(properties) };
+      core.saveIdentity();
+    },
+    unregister: (...keys) => {
+      for (const key of keys) delete core.state.superProperties[String(key)];
+      core.saveIdentity();
+    },
+    reset: () => core.resetIdentity(),
+    optIn: () => core.setConsent('granted'),
+    optOut: () => core.setConsent('denied'),
+    restore: (items) => core.restore(items),
+  });
 
   return {
+    ...calls,
     ready: core.ready,
-    track: (event, properties, options) =>
-      core.guard('track', () => {
-        const name = text(event);
-        if (!name) return core.report('invalid', 'track needs an event name');
-        core.emit(
-          'track',
-          { event: name.slice(0, 200), properties: withSuper(properties) },
-          options,
-        );
-      }),
-    identify: (userId, traits, options) =>
-      core.guard('identify', () => {
-        const id = text(userId);
-        const clean = core.clean('traits', traits);
-        if (!core.options.requireUser) {
-          if (id !== undefined && id !== core.state.userId) core.state.userId = id;
-          core.state.traits = { ...core.state.traits, ...clean };
-          core.saveIdentity();
-        }
-        core.emit('identify', { traits: clean }, id ? { ...options, userId: id } : options);
-      }),
-    page: (category, name, properties, options) =>
-      core.guard('page', () => {
-        const named = typeof name === 'string';
-        const fields: Record<string, unknown> = {
-          properties: withSuper(named ? properties : name),
-        };
-        if (named) fields['name'] = name;
-        else if (text(category)) fields['name'] = text(category);
-        if (named && text(category)) fields['category'] = text(category);
-        core.emit('page', fields, named ? options : properties);
-      }),
-    screen: (name, properties, options) =>
-      core.guard('screen', () =>
-        core.emit('screen', { name: text(name) ?? '', properties: withSuper(properties) }, options),
-      ),
-    group: (groupId, traits, options) =>
-      core.guard('group', () => {
-        const id = text(groupId);
-        if (!id) return core.report('invalid', 'group needs a groupId');
-        core.emit('group', { groupId: id, traits: core.clean('traits', traits) }, options);
-      }),
-    alias: (userId, previousId, options) =>
-      core.guard('alias', () => {
-        const to = text(userId);
-        const kept = core.options.requireUser
-          ? undefined
-          : (core.state.userId ?? core.state.anonymousId);
-        const from = text(previousId) ?? kept;
-        if (!to || !from)
-          return core.report('invalid', 'alias needs the new userId and a previousId');
-        core.emit('alias', { previousId: from }, { ...options, userId: to });
-        if (!core.options.requireUser) {
-          core.state.userId = to;
-          core.saveIdentity();
-        }
-      }),
-    setOnce: (traits, options) => operation('setOnce', () => core.clean('traits', traits), options),
-    increment: (values, options) =>
-      operation('increment', () => numbers(core.clean('increment', values)), options),
-    append: (values, options) =>
-      core.guard('append', () => {
-        const unique = (options as { unique?: unknown } | undefined)?.unique === true;
-        const name = unique ? 'union' : 'append';
-        const appended = lists(core.clean('append', values));
-        core.emit('identify', { operations: { [name]: appended } }, options);
-      }),
-    unset: (keys, options) =>
-      operation(
-        'unset',
-        () => (Array.isArray(keys) ? keys : []).map(text).filter(Boolean),
-        options,
-      ),
-    bind: (identities) =>
-      core.guard('bind', () => {
-        for (const [type, value] of Object.entries(core.clean('identities', identities))) {
-          const v = text(value);
-          if (v !== undefined && /^[a-z][a-z0-9_]{0,63}$/.test(type))
-            core.state.identities[type] = v;
-          else core.report('invalid', `bind: ${type} is not a type name with a string value`);
-        }
-        core.saveIdentity();
-      }),
-    register: (properties) =>
-      core.guard('register', () => {
-        core.state.superProperties = { ...core.state.superProperties, ...props(properties) };
-        core.saveIdentity();
-      }),
-    unregister: (...keys) =>
-      core.guard('unregister', () => {
-        for (const key of keys) delete core.state.superProperties[String(key)];
-        core.saveIdentity();
-      }),
-    reset: () => core.guard('reset', () => core.resetIdentity()),
     // Synchronous once loaded: a mini-program's hide callback must start its request before
     // returning (iOS may freeze the app right after).
     flush: () => (core.loaded ? core.flush() : core.ready.then(() => core.flush())),
-    optIn: () => core.guard('optIn', () => core.setConsent('granted')),
-    optOut: () => core.guard('optOut', () => core.setConsent('denied')),
     get consent() {
       return core.consent;
     },
@@ -185,9 +173,20 @@ export function createClient(platform: Platform, options: ClientOptions): SpoorC
       core.guard('drain', () => (left = core.drain(send, maxBytes)));
       return left;
     },
-    restore: (items) => core.guard('restore', () => core.restore(items)),
     close: (timeoutMs = 10_000) => core.close(typeof timeoutMs === 'number' ? timeoutMs : 10_000),
   };
+}
+
+/**
+ * The methods, each run through `core.guard` under its own name: nothing the host passes can
+ * make one throw (arguments are read inside the guard too: reading hostile input can throw),
+ * and calls made before the stored state is loaded wait for it.
+ */
+function guardAll<T>(core: ClientCore, methods: T): T {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(methods as Record<string, (...a: unknown[]) => void>))
+    guarded[name] = (...args: unknown[]) => core.guard(name, () => method(...args));
+  return guarded as T;
 }
 
 function numbers(values: Record<string, unknown>): Record<string, number> {

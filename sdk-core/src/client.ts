@@ -1,5 +1,5 @@
 import { Dispatcher, utf8Length, type QueuedEvent } from './dispatcher.js';
-import type { DeliveryStats, DropNotice } from './drops.js';
+import type { DeliveryStats, DropReason } from './drops.js';
 import { Emitter, type ClientError } from './emitter.js';
 import {
   MAX_EVENT_BYTES,
@@ -11,6 +11,12 @@ import type { Platform } from './platform.js';
 import { runDeliver, runPipeline, type OutgoingEvent } from './plugins.js';
 import { sanitize, sanitizeObject, sanitizeStrings } from './sanitize.js';
 import { StateStore, type Consent, type IdentityState } from './state.js';
+
+/** When and where a call was made. */
+interface CallSite {
+  now: number;
+  context: Record<string, unknown>;
+}
 
 /** Per-call settings; on servers, who the call is about. */
 export interface CallOptions {
@@ -44,7 +50,8 @@ export class ClientCore {
   /** The stored state is loaded: calls run at once. */
   loaded = false;
   private _backlog: (() => void)[] = [];
-  private _saveQueued = false;
+  /** Time and context of the call a deferred run belongs to. */
+  private _site: CallSite | undefined;
 
   constructor(
     readonly platform: Platform,
@@ -59,17 +66,7 @@ export class ClientCore {
     this._store = new StateStore(platform.storage, this.options.storagePrefix);
     this._dispatcher = new Dispatcher(
       platform,
-      {
-        url: this.options.host + this.options.path,
-        writeKey: this.options.writeKey,
-        flushAt: this.options.flushAt,
-        flushIntervalMs: this.options.flushInterval,
-        maxBatchBytes: this.options.maxBatchBytes,
-        maxQueueSize: this.options.maxQueueSize,
-        maxRetries: this.options.maxRetries,
-        timeoutMs: this.options.timeout,
-        backoff: this.options.backoff,
-      },
+      { ...this.options, url: this.options.host + this.options.path },
       { drop: (n) => this.events.emit('drop', n), changed: () => this._queueChanged() },
     );
     this._dispatcher.paused = this.consent !== 'granted';
@@ -89,24 +86,29 @@ export class ClientCore {
     // Calls wait for the stored state in memory; bounded like the queue they are headed for.
     if (this._backlog.length >= this.options.maxQueueSize) {
       this._backlog.shift();
-      this._dispatcher.stats.dropped.queue_overflow++;
-      this.events.emit('drop', {
-        reason: 'queue_overflow',
-        count: 1,
-        messageIds: [],
-        detail: 'a call made before the stored state was loaded',
-      });
+      this._dispatcher.drop(
+        'queue_overflow',
+        1,
+        [],
+        'a call made before the stored state was loaded',
+      );
     }
-    this._backlog.push(run);
+    // What the call is about is read now: a page shown meanwhile is not the page it was made on.
+    let site: CallSite | undefined;
+    try {
+      site = { now: this.platform.now(), context: this.platform.context() };
+    } catch {
+      // The platform could not say; the event takes what it says when it runs.
+    }
+    this._backlog.push(() => {
+      this._site = site;
+      run();
+      this._site = undefined;
+    });
   }
 
   report(code: ClientError['code'], message: string): void {
     this.events.emit('error', { code, message });
-  }
-
-  drop(reason: DropNotice['reason'], messageId: string, detail: string): void {
-    this._dispatcher.stats.dropped[reason]++;
-    this.events.emit('drop', { reason, count: 1, messageIds: [messageId], detail });
   }
 
   /** Builds, runs through the plugins, and queues one event. */
@@ -116,21 +118,23 @@ export class ClientCore {
       typeof options.messageId === 'string' && options.messageId !== ''
         ? options.messageId
         : this.platform.uuid();
-    if (this.closed) return this.drop('closed', messageId, 'the client is closed');
-    if (this.consent === 'denied') return this.drop('consent', messageId, 'consent was refused');
+    const drop = (reason: DropReason, detail: string) =>
+      this._dispatcher.drop(reason, 1, [messageId], detail);
+    if (this.closed) return drop('closed', 'the client is closed');
+    if (this.consent === 'denied') return drop('consent', 'consent was refused');
     const ids = this._identityOf(options);
     if (!ids) {
       this.report('invalid', `${type}: every call needs a userId or anonymousId on the server`);
-      return this.drop('invalid', messageId, 'no userId or anonymousId');
+      return drop('invalid', 'no userId or anonymousId');
     }
     const identities = { ...this.state.identities, ...options.identities };
     const event: OutgoingEvent = {
       type,
       messageId,
-      timestamp: timestampOf(options.timestamp, this.platform.now()),
+      timestamp: timestampOf(options.timestamp, this._site?.now ?? this.platform.now()),
       ...ids,
       context: {
-        ...(sanitize(this.platform.context()).value as Fields),
+        ...(sanitize(this._site?.context ?? this.platform.context()).value as Fields),
         ...options.context,
         library: this.options.library,
       },
@@ -138,7 +142,7 @@ export class ClientCore {
     };
     if (Object.keys(identities).length > 0) event['identities'] = identities;
     const result = runPipeline(this.options.plugins, event);
-    if (!result.ok) return this.drop(result.reason, messageId, result.detail);
+    if (!result.ok) return drop(result.reason, result.detail);
     // The parts were sanitised as they came in; only plugins can add anything unsafe since.
     const json = JSON.stringify(
       this._transforms ? sanitize(result.event).value : sanitizeStrings(result.event),
@@ -146,7 +150,7 @@ export class ClientCore {
     const bytes = utf8Length(json);
     if (bytes > MAX_EVENT_BYTES) {
       this.report('too_large', `${type} is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`);
-      return this.drop('too_large', messageId, 'over 32 KB');
+      return drop('too_large', 'over 32 KB');
     }
     this._dispatcher.enqueue(messageId, json, 0, bytes);
     runDeliver(this.options.plugins, result.event, (m) => this.report('plugin', m));
@@ -208,7 +212,8 @@ export class ClientCore {
   }
 
   stats(): DeliveryStats {
-    return structuredCloneStats(this._dispatcher.stats);
+    const stats = this._dispatcher.stats;
+    return { ...stats, dropped: { ...stats.dropped } };
   }
 
   async close(timeoutMs: number): Promise<void> {
@@ -228,18 +233,16 @@ export class ClientCore {
     this._dispatcher.stop();
   }
 
-  private _identityOf(options: CallOptions): (Pick<IdentityState, 'userId'> & Fields) | null {
-    if (this.options.requireUser) {
-      if (!options.userId && !options.anonymousId) return null;
-      const ids: Fields = {};
-      if (options.userId) ids['userId'] = String(options.userId);
-      if (options.anonymousId) ids['anonymousId'] = String(options.anonymousId);
-      return ids as Pick<IdentityState, 'userId'> & Fields;
-    }
-    const ids: Fields = { anonymousId: options.anonymousId ?? this.state.anonymousId };
-    const userId = options.userId ?? this.state.userId;
-    if (userId) ids['userId'] = userId;
-    return ids as Pick<IdentityState, 'userId'> & Fields;
+  /** Who the event is about: the call says so on a server (requireUser), else the state does. */
+  private _identityOf(options: CallOptions): Fields | null {
+    const kept = this.options.requireUser ? null : this.state;
+    const anonymousId = options.anonymousId ?? kept?.anonymousId;
+    const userId = options.userId ?? kept?.userId;
+    if (!anonymousId && !userId) return null;
+    const ids: Fields = {};
+    if (anonymousId) ids['anonymousId'] = String(anonymousId);
+    if (userId) ids['userId'] = String(userId);
+    return ids;
   }
 
   private async _load(): Promise<void> {
@@ -288,18 +291,17 @@ export class ClientCore {
   /** Writes once per microtask at most, whatever changed how often meanwhile. */
   private _saveSoon(key: 'identity' | 'consent' | 'queue', value: unknown): void {
     if (this.consent !== 'granted' && key !== 'consent') return;
+    if (this._pendingSaves.size === 0) {
+      void Promise.resolve().then(() => {
+        const saves = [...this._pendingSaves];
+        this._pendingSaves.clear();
+        for (const [k, v] of saves) {
+          const value: unknown = typeof v === 'function' ? (v as () => unknown)() : v;
+          this._store.save(k, value).catch((e: unknown) => this.report('storage', String(e)));
+        }
+      });
+    }
     this._pendingSaves.set(key, value);
-    if (this._saveQueued) return;
-    this._saveQueued = true;
-    void Promise.resolve().then(() => {
-      this._saveQueued = false;
-      const saves = [...this._pendingSaves];
-      this._pendingSaves.clear();
-      for (const [k, v] of saves) {
-        const value: unknown = typeof v === 'function' ? (v as () => unknown)() : v;
-        this._store.save(k, value).catch((e: unknown) => this.report('storage', String(e)));
-      }
-    });
   }
 
   /** Whether a plugin can change events (and so add unsafe values) after they are built. */
@@ -318,15 +320,9 @@ function isoOf(now: number): string {
   return lastIso;
 }
 
+/** The call's timestamp (else `now`) as ISO-8601 UTC: the collector accepts nothing else. */
 function timestampOf(value: Date | string | undefined, now: number): string {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
-  // Re-written as ISO-8601 UTC: the collector accepts nothing else ("2026" parses, but is not).
-  if (typeof value === 'string' && Number.isFinite(Date.parse(value))) {
-    return new Date(Date.parse(value)).toISOString();
-  }
-  return isoOf(now);
-}
-
-function structuredCloneStats(stats: DeliveryStats): DeliveryStats {
-  return { ...stats, dropped: { ...stats.dropped } };
+  const given =
+    value instanceof Date || typeof value === 'string' ? new Date(value).getTime() : NaN;
+  return isoOf(Number.isNaN(given) ? now : given);
 }

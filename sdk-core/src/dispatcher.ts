@@ -1,6 +1,7 @@
-import { backoffDelay, retryAfterMs, type BackoffOptions } from './backoff.js';
+import { backoffDelay, retryAfterMs } from './backoff.js';
 import { emptyStats, type DeliveryStats, type DropNotice, type DropReason } from './drops.js';
 import { Fifo } from './fifo.js';
+import type { ResolvedOptions } from './options.js';
 import type { Platform } from './platform.js';
 
 /** An event waiting for delivery, serialised once. */
@@ -14,19 +15,18 @@ export interface QueuedEvent {
   bytes: number;
 }
 
-/** Delivery settings, resolved. */
-export interface DispatchOptions {
-  url: string;
-  writeKey: string;
-  flushAt: number;
-  flushIntervalMs: number;
-  /** Request body limit, under the collector's 500 KB. */
-  maxBatchBytes: number;
-  maxQueueSize: number;
-  maxRetries: number;
-  timeoutMs: number;
-  backoff: BackoffOptions;
-}
+/** Delivery settings: the client's resolved options, and where to send. */
+export type DispatchOptions = Pick<
+  ResolvedOptions,
+  | 'writeKey'
+  | 'flushAt'
+  | 'flushInterval'
+  | 'maxBatchBytes'
+  | 'maxQueueSize'
+  | 'maxRetries'
+  | 'timeout'
+  | 'backoff'
+> & { url: string };
 
 /** What the dispatcher tells its owner. */
 export interface DispatchHooks {
@@ -55,12 +55,15 @@ export class Dispatcher {
   private _splitUntil = 0;
   private _cancelTimer: (() => void) | null = null;
   private _waiters: { target: number; resolve: () => void }[] = [];
+  private readonly _platform: Platform;
+  private readonly _options: DispatchOptions;
+  private readonly _hooks: DispatchHooks;
 
-  constructor(
-    private readonly _platform: Platform,
-    private readonly _options: DispatchOptions,
-    private readonly _hooks: DispatchHooks,
-  ) {}
+  constructor(platform: Platform, options: DispatchOptions, hooks: DispatchHooks) {
+    this._platform = platform;
+    this._options = options;
+    this._hooks = hooks;
+  }
 
   /** Queues one serialised event. */
   enqueue(messageId: string, json: string, attempts = 0, bytes = utf8Length(json)): void {
@@ -71,7 +74,7 @@ export class Dispatcher {
     }
     this._queue.push({ messageId, json, seq: ++this._seq, attempts, bytes });
     this._changed();
-    this._pump();
+    this.pump();
   }
 
   /** Resolves once everything enqueued so far is delivered or dropped. */
@@ -80,7 +83,7 @@ export class Dispatcher {
     this._flushUntil = Math.max(this._flushUntil, target);
     const done = new Promise<void>((resolve) => this._waiters.push({ target, resolve }));
     this._settleWaiters();
-    this._pump();
+    this.pump();
     return done;
   }
 
@@ -126,12 +129,19 @@ export class Dispatcher {
     this._settleWaiters();
   }
 
-  /** Sends what is due; called again whenever something changes (also after unpausing). */
-  pump(): void {
-    this._pump();
+  /**
+   * Counts and announces dropped events: every drop, in the dispatcher or before it, goes here.
+   * (`count` may exceed the IDs: a call dropped before its event was built has none.)
+   */
+  drop(reason: DropReason, count: number, messageIds: string[], detail?: string): void {
+    this.stats.dropped[reason] += count;
+    const notice: DropNotice = { reason, count, messageIds };
+    if (detail !== undefined) notice.detail = detail;
+    this._hooks.drop(notice);
   }
 
-  private _pump(): void {
+  /** Sends what is due; called again whenever something changes (also after unpausing). */
+  pump(): void {
     if (this.paused || this._inFlight.length > 0 || this._waiting || this._queue.length === 0)
       return;
     const head = this._queue.first() as QueuedEvent;
@@ -139,8 +149,8 @@ export class Dispatcher {
       this._cancelTimer ??= this._platform.schedule(() => {
         this._cancelTimer = null;
         this._flushUntil = Math.max(this._flushUntil, this._seq);
-        this._pump();
-      }, this._options.flushIntervalMs);
+        this.pump();
+      }, this._options.flushInterval);
       return;
     }
     this._send(this._take(this._options.maxBatchBytes));
@@ -169,7 +179,7 @@ export class Dispatcher {
         url: this._options.url,
         body: this._body(batch),
         headers: { 'content-type': 'application/json' },
-        timeoutMs: this._options.timeoutMs,
+        timeoutMs: this._options.timeout,
       })
       .then(
         (result) => this._settle(batch, result),
@@ -192,7 +202,8 @@ export class Dispatcher {
     const last = (batch[batch.length - 1] as QueuedEvent).seq;
     this._flushUntil = Math.max(this._flushUntil, last);
     if (result.ok && result.status >= 200 && result.status < 300) {
-      const refused = refusedIds(result.body);
+      const listed = answerOf(result.body).rejected;
+      const refused = new Set(Array.isArray(listed) ? listed.map((r) => r?.messageId) : []);
       const rejected = batch.filter((e) => refused.has(e.messageId));
       if (rejected.length > 0) this._drop('rejected', rejected, 'listed in the response');
       this.stats.delivered += batch.length - rejected.length;
@@ -204,13 +215,18 @@ export class Dispatcher {
         this._queue.unshift(batch);
       }
     } else if (result.ok && !retryable(result.status)) {
-      this._drop('rejected', batch, `HTTP ${result.status}${errorCode(result.body)}`);
+      const code = answerOf(result.body).code;
+      this._drop(
+        'rejected',
+        batch,
+        `HTTP ${result.status}${typeof code === 'string' ? ` ${code}` : ''}`,
+      );
     } else {
       this._retry(batch, result.ok ? result.retryAfter : null);
     }
     this._changed();
     this._settleWaiters();
-    this._pump();
+    this.pump();
   }
 
   private _retry(batch: QueuedEvent[], retryAfter: string | null): void {
@@ -228,19 +244,17 @@ export class Dispatcher {
     this._waiting = true;
     this._platform.schedule(() => {
       this._waiting = false;
-      this._pump();
+      this.pump();
     }, delay);
   }
 
   private _drop(reason: DropReason, events: readonly QueuedEvent[], detail?: string): void {
-    this.stats.dropped[reason] += events.length;
-    const notice: DropNotice = {
+    this.drop(
       reason,
-      count: events.length,
-      messageIds: events.map((e) => e.messageId),
-    };
-    if (detail !== undefined) notice.detail = detail;
-    this._hooks.drop(notice);
+      events.length,
+      events.map((e) => e.messageId),
+      detail,
+    );
   }
 
   private _changed(): void {
@@ -266,26 +280,12 @@ function retryable(status: number): boolean {
   return status === 408 || status === 429 || status >= 500 || status < 200;
 }
 
-/** messageIds a 200 answer lists as rejected. */
-function refusedIds(body: string): Set<string> {
+/** The collector's JSON answer (its `rejected` list, its error `code`); `{}` when not JSON. */
+function answerOf(body: string): { rejected?: ({ messageId?: unknown } | null)[]; code?: unknown } {
   try {
-    const parsed = JSON.parse(body) as { rejected?: { messageId?: unknown }[] };
-    return new Set(
-      (parsed.rejected ?? [])
-        .map((r) => r.messageId)
-        .filter((m): m is string => typeof m === 'string'),
-    );
+    return Object(JSON.parse(body)) as ReturnType<typeof answerOf>;
   } catch {
-    return new Set();
-  }
-}
-
-function errorCode(body: string): string {
-  try {
-    const code = (JSON.parse(body) as { code?: unknown }).code;
-    return typeof code === 'string' ? ` ${code}` : '';
-  } catch {
-    return '';
+    return {};
   }
 }
 

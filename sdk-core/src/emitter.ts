@@ -22,12 +22,9 @@ export class Emitter {
   };
 
   on<K extends keyof ClientEvents>(name: K, listener: Listener<ClientEvents[K]>): () => void {
-    if (
-      !Object.prototype.hasOwnProperty.call(this._listeners, name) ||
-      typeof listener !== 'function'
-    )
-      return () => {};
-    const set = this._listeners[name];
+    // Any other name (`__proto__` too) finds no Set of its own.
+    const set = this._listeners[name] as unknown;
+    if (!(set instanceof Set) || typeof listener !== 'function') return () => {};
     set.add(listener);
     return () => set.delete(listener);
   }

@@ -16,3 +16,4 @@ export type { ClientError, ClientEvents } from './emitter.js';
 export type { Consent } from './state.js';
 export { backoffDelay, retryAfterMs } from './backoff.js';
 export { sanitize } from './sanitize.js';
+export { campaignOf } from './campaign.js';

@@ -1,4 +1,5 @@
 import type { KeyValueStorage } from './platform.js';
+import { isRecord } from './sanitize.js';
 
 /** Consent: `pending` sends and persists nothing; `denied` drops everything. */
 export type Consent = 'granted' | 'pending' | 'denied';
@@ -21,10 +22,13 @@ const KEYS = ['identity', 'consent', 'queue'] as const;
  * written; `denied` removes what was written, keeping only the choice itself.
  */
 export class StateStore {
-  constructor(
-    private readonly _storage: KeyValueStorage,
-    private readonly _prefix: string,
-  ) {}
+  private readonly _storage: KeyValueStorage;
+  private readonly _prefix: string;
+
+  constructor(storage: KeyValueStorage, prefix: string) {
+    this._storage = storage;
+    this._prefix = prefix;
+  }
 
   async load(): Promise<{
     identity: Partial<IdentityState>;
@@ -35,7 +39,7 @@ export class StateStore {
       KEYS.map((k) => this._storage.get(this._prefix + k).catch(() => undefined)),
     );
     return {
-      identity: isObject(identity) ? (identity as Partial<IdentityState>) : {},
+      identity: isRecord(identity) ? identity : {},
       consent: consent === 'granted' || consent === 'denied' ? consent : null,
       queue,
     };
@@ -48,8 +52,4 @@ export class StateStore {
   async clear(): Promise<void> {
     await Promise.all(KEYS.map((k) => this._storage.remove(this._prefix + k)));
   }
-}
-
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -13,11 +13,15 @@ const common = {
   absWorkingDir: root,
   bundle: true,
   minify: true,
-  // Private members are `_`-prefixed (STYLE.md): the minifier may shorten them.
+  // Private members are `_`-prefixed (STYLE.md): the minifier may shorten them. Not as
+  // TypeScript parameter properties, whose field declarations esbuild 0.28 leaves unmangled
+  // (evanw/esbuild#4528): each instance would carry a stray undefined `_name` besides its own.
   mangleProps: /^_/,
   // The browsers with Web Locks (Chrome/Edge 92+, Firefox 96+, Safari 15.4+) all run ES2022:
   // native class fields and `??=` cost nothing to ship.
   target: 'es2022',
+  // @spoor/sdk-core from its sources, as the tests see it: its dist/ may be older than they are.
+  conditions: ['spoor-source'],
   legalComments: 'none',
   logLevel: 'warning',
 };

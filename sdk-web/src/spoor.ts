@@ -32,7 +32,8 @@ export interface Spoor extends SpoorClient {
 export function createSpoor(options: WebOptions): Spoor {
   const given: WebOptions =
     typeof options === 'object' && options !== null ? options : ({} as WebOptions);
-  const prefix = typeof given.storagePrefix === 'string' ? given.storagePrefix : 'spoor.';
+  const resolved = resolveOptions(given as Parameters<typeof resolveOptions>[0]);
+  const prefix = resolved.storagePrefix;
   const blocked = given.respectDoNotTrack === true && doNotTrack();
   const host = location.hostname;
   const domain =
@@ -70,7 +71,6 @@ export function createSpoor(options: WebOptions): Spoor {
     persistQueue: true,
   });
 
-  const resolved = resolveOptions(given as Parameters<typeof resolveOptions>[0]);
   const url = resolved.host + resolved.path;
   const undo: (() => void)[] = [];
   const listen = (target: EventTarget, type: string, fn: () => void) => {

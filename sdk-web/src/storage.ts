@@ -35,17 +35,15 @@ export function createWebStorage(
       if (key === queueKey) return queue.save(value);
       local.set(key, value);
       if (key === identityKey) {
-        const { anonymousId, userId } = value as StoredIdentity;
-        mirror(COOKIES.anonymousId, anonymousId, cookieDomain);
-        mirror(COOKIES.userId, userId, cookieDomain);
+        for (const [field, name] of Object.entries(COOKIES))
+          mirror(name, (value as StoredIdentity)[field], cookieDomain);
       }
     },
     remove: async (key) => {
       if (key === queueKey) return queue.remove();
       local.remove(key);
       if (key === identityKey) {
-        writeCookie(COOKIES.anonymousId, null, cookieDomain);
-        writeCookie(COOKIES.userId, null, cookieDomain);
+        for (const name of Object.values(COOKIES)) writeCookie(name, null, cookieDomain);
       }
     },
   };

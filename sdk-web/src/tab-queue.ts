@@ -19,14 +19,13 @@ const MAX_SENT = 2000;
  */
 export class TabQueue {
   private _store: UseStore | null = null;
+  private readonly _name: string;
   private readonly _id: string;
   private readonly _locks: LockManager | null;
   private _release: () => void = () => {};
 
-  constructor(
-    private readonly _name: string,
-    tabId: string,
-  ) {
+  constructor(name: string, tabId: string) {
+    this._name = name;
     this._id = tabId;
     this._locks = typeof navigator !== 'undefined' ? (navigator.locks ?? null) : null;
     // Held until the page goes away (or the client is shut down).
