@@ -1,28 +1,5 @@
+import { campaignOf } from '@spoor/sdk-core';
 import { local } from './local.js';
-
-/** Campaign parameters kept, by the name they get in `context.campaign`. */
-const UTM = {
-  utm_source: 'source',
-  utm_medium: 'medium',
-  utm_campaign: 'name',
-  utm_term: 'term',
-  utm_content: 'content',
-} as const;
-/** Ad click IDs: Google, Meta, Microsoft, TikTok, X, LinkedIn, Baidu, Tencent, Weibo. */
-const CLICK_IDS = [
-  'gclid',
-  'gbraid',
-  'wbraid',
-  'fbclid',
-  'msclkid',
-  'ttclid',
-  'twclid',
-  'li_fat_id',
-  'bd_vid',
-  'gdt_vid',
-  'qz_gdt',
-  'wb_clid',
-];
 
 /** One touch: where a visit came from. */
 export type Touch = Record<string, string>;
@@ -32,15 +9,7 @@ export type Touch = Record<string, string>;
  * is another site. A direct visit (none of these) is not a touch and overwrites nothing.
  */
 export function touchOf(url: URL, referrer: string, ownDomain: string): Touch | null {
-  const touch: Touch = {};
-  for (const [param, name] of Object.entries(UTM)) {
-    const value = url.searchParams.get(param);
-    if (value) touch[name] = value.slice(0, 200);
-  }
-  for (const param of CLICK_IDS) {
-    const value = url.searchParams.get(param);
-    if (value) touch[param] = value.slice(0, 200);
-  }
+  const touch: Touch = campaignOf((param) => url.searchParams.get(param));
   try {
     const from = new URL(referrer);
     const host = from.hostname;
