@@ -65,6 +65,15 @@ export default tseslint.config(
           message: `sdk-core is platform-neutral: ${name} comes from the platform port`,
         })),
       ],
+      // Lowered to ES2015 (the mini-program build), an async function costs a generator helper
+      // in every bundle: promise chains cost nothing.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':function[async=true]',
+          message: 'sdk-core uses promise chains, not async functions (see eslint.config.js)',
+        },
+      ],
       'no-restricted-imports': [
         'error',
         {
@@ -94,6 +103,43 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['node:*'], message: '@spoor/web imports no Node modules' }] },
+      ],
+    },
+  },
+  {
+    // The mini-program SDK runs inside WeChat: no DOM, no Node. `globals.node` (above) would
+    // hide a stray `process` or `Buffer`, so they are named here.
+    files: ['sdk-miniprogram/src/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'fetch',
+          'XMLHttpRequest',
+          'URL',
+          'URLSearchParams',
+          'TextEncoder',
+          'structuredClone',
+          'globalThis',
+          'process',
+          'Buffer',
+          'global',
+          'require',
+          '__dirname',
+        ].map((name) => ({
+          name,
+          message: `@spoor/miniprogram runs in WeChat: ${name} does not exist there`,
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['node:*'], message: '@spoor/miniprogram imports no Node modules' }],
+        },
       ],
     },
   },

@@ -200,6 +200,22 @@ describe('client API', () => {
     ]);
   });
 
+  it('reads the context the platform hands back, reused object or new', async () => {
+    const { fake, client } = setup();
+    let context: Record<string, unknown> = { page: { path: '/a' }, at: new Date(0) };
+    fake.platform.context = () => context;
+    await client.ready;
+    client.track('One');
+    client.track('Two');
+    context = { page: { path: '/b' } };
+    client.track('Three');
+    const contexts = (await sentEvents(fake, client)).map((e) => e['context']);
+    expect(contexts[0]).toMatchObject({ page: { path: '/a' }, at: '1970-01-01T00:00:00.000Z' });
+    expect(contexts[1]).toEqual(contexts[0]);
+    expect(contexts[2]).toMatchObject({ page: { path: '/b' } });
+    expect(contexts[2]).not.toHaveProperty('at');
+  });
+
   it('a reload keeps the anonymous ID and sends the persisted queue with the same messageIds', async () => {
     const storage = createMemoryStorage();
     const first = setup({}, storage);

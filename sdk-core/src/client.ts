@@ -52,6 +52,9 @@ export class ClientCore {
   private _backlog: (() => void)[] = [];
   /** Time and context of the call a deferred run belongs to. */
   private _site: CallSite | undefined;
+  /** The platform's last context object and its sanitised copy (see `_context`). */
+  private _rawContext: unknown;
+  private _cleanContext: Fields = {};
 
   constructor(
     readonly platform: Platform,
@@ -131,10 +134,10 @@ export class ClientCore {
     const event: OutgoingEvent = {
       type,
       messageId,
-      timestamp: timestampOf(options.timestamp, this._site?.now ?? this.platform.now()),
+      timestamp: timestampOf(options.timestamp, this._site ? this._site.now : this.platform.now()),
       ...ids,
       context: {
-        ...(sanitize(this._site?.context ?? this.platform.context()).value as Fields),
+        ...this._context(),
         ...options.context,
         library: this.options.library,
       },
@@ -216,28 +219,30 @@ export class ClientCore {
     return { ...stats, dropped: { ...stats.dropped } };
   }
 
-  async close(timeoutMs: number): Promise<void> {
+  close(timeoutMs: number): Promise<void> {
     // In call order: calls made before close() (perhaps still waiting for the stored state)
     // are taken; calls after it are not.
     this.guard('close', () => {
       this.closed = true;
     });
-    await this.ready;
-    let cancel = () => {};
-    const timedOut = new Promise<void>((resolve) => {
-      cancel = this.platform.schedule(resolve, timeoutMs);
+    return this.ready.then(() => {
+      let cancel = () => {};
+      const timedOut = new Promise<void>((resolve) => {
+        cancel = this.platform.schedule(resolve, timeoutMs);
+      });
+      return Promise.race([this._dispatcher.flush(), timedOut]).then(() => {
+        cancel();
+        this._dispatcher.discard('closed');
+        this._dispatcher.stop();
+      });
     });
-    await Promise.race([this._dispatcher.flush(), timedOut]);
-    cancel();
-    this._dispatcher.discard('closed');
-    this._dispatcher.stop();
   }
 
   /** Who the event is about: the call says so on a server (requireUser), else the state does. */
   private _identityOf(options: CallOptions): Fields | null {
-    const kept = this.options.requireUser ? null : this.state;
-    const anonymousId = options.anonymousId ?? kept?.anonymousId;
-    const userId = options.userId ?? kept?.userId;
+    const kept: Partial<IdentityState> = this.options.requireUser ? {} : this.state;
+    const anonymousId = options.anonymousId || kept.anonymousId;
+    const userId = options.userId || kept.userId;
     if (!anonymousId && !userId) return null;
     const ids: Fields = {};
     if (anonymousId) ids['anonymousId'] = String(anonymousId);
@@ -245,22 +250,42 @@ export class ClientCore {
     return ids;
   }
 
-  private async _load(): Promise<void> {
-    try {
-      const stored = await this._store.load();
-      if (stored.consent) this.consent = stored.consent;
-      this._dispatcher.paused = this.consent !== 'granted';
-      const identity = stored.identity;
-      if (!this.options.requireUser && typeof identity.anonymousId === 'string') {
-        this.state = { ...this.state, ...identity };
-      }
-      this.restore(stored.queue);
-    } catch (error) {
-      this.report('storage', `could not load the stored state: ${String(error)}`);
+  private _load(): Promise<void> {
+    return this._store
+      .load()
+      .then((stored) => {
+        if (stored.consent) this.consent = stored.consent;
+        this._dispatcher.paused = this.consent !== 'granted';
+        const identity = stored.identity;
+        if (!this.options.requireUser && typeof identity.anonymousId === 'string') {
+          this.state = { ...this.state, ...identity };
+        }
+        this.restore(stored.queue);
+      })
+      .catch((error: unknown) => {
+        this.report('storage', `could not load the stored state: ${String(error)}`);
+      })
+      .then(() => {
+        this.loaded = true;
+        this.saveIdentity();
+        for (const run of this._backlog.splice(0)) run();
+      });
+  }
+
+  /**
+   * The platform's context, sanitised. A platform that hands back the same object while nothing
+   * changed has it sanitised once (it showed up at a third of a mini-program's track call); the
+   * copy's nested objects are then shared by events, so not while a plugin could change them.
+   */
+  private _context(): Fields {
+    const site = this._site;
+    if (site) return sanitize(site.context).value as Fields;
+    const raw = this.platform.context();
+    if (raw !== this._rawContext || this.options.plugins.length > 0) {
+      this._rawContext = raw;
+      this._cleanContext = sanitize(raw).value as Fields;
     }
-    this.loaded = true;
-    this.saveIdentity();
-    for (const run of this._backlog.splice(0)) run();
+    return this._cleanContext;
   }
 
   private _freshIdentity(): IdentityState {

@@ -96,7 +96,7 @@ export class Dispatcher {
 
   /** Stops the interval timer. */
   stop(): void {
-    this._cancelTimer?.();
+    if (this._cancelTimer) this._cancelTimer();
     this._cancelTimer = null;
   }
 
@@ -146,7 +146,8 @@ export class Dispatcher {
       return;
     const head = this._queue.first() as QueuedEvent;
     if (this._queue.length < this._options.flushAt && head.seq > this._flushUntil) {
-      this._cancelTimer ??= this._platform.schedule(() => {
+      if (this._cancelTimer) return;
+      this._cancelTimer = this._platform.schedule(() => {
         this._cancelTimer = null;
         this._flushUntil = Math.max(this._flushUntil, this._seq);
         this.pump();

@@ -49,6 +49,7 @@ export function resolveOptions(given: ClientOptions): ResolvedOptions {
     typeof value === 'number' && Number.isFinite(value)
       ? Math.min(max, Math.max(min, Math.round(value)))
       : fallback;
+  const backoff = options.backoff || ({} as Partial<ClientOptions['backoff'] & object>);
   return {
     writeKey: String(options.writeKey),
     host: String(options.host).replace(/\/+$/, ''),
@@ -61,8 +62,8 @@ export function resolveOptions(given: ClientOptions): ResolvedOptions {
     maxRetries: int(options.maxRetries, 10, 0, 1000),
     timeout: int(options.timeout, 10_000, 100, 600_000),
     backoff: {
-      baseMs: int(options.backoff?.baseMs, 500, 1, 600_000),
-      maxMs: int(options.backoff?.maxMs, 60_000, 1, 3_600_000),
+      baseMs: int(backoff.baseMs, 500, 1, 600_000),
+      maxMs: int(backoff.maxMs, 60_000, 1, 3_600_000),
     },
     library:
       typeof options.library === 'object' && options.library !== null
@@ -73,7 +74,7 @@ export function resolveOptions(given: ClientOptions): ResolvedOptions {
           (p): p is Plugin => typeof p === 'object' && p !== null && typeof p.name === 'string',
         )
       : [],
-    consent: options.consent ?? 'granted',
+    consent: options.consent || 'granted',
     requireUser: options.requireUser === true,
     storagePrefix: typeof options.storagePrefix === 'string' ? options.storagePrefix : 'spoor.',
     persistQueue: options.persistQueue !== false,

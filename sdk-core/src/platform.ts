@@ -48,15 +48,21 @@ export interface Platform {
 export function createMemoryStorage(): KeyValueStorage {
   const values = new Map<string, string>();
   return {
-    get: async (key) => {
-      const text = values.get(key);
-      return text === undefined ? undefined : (JSON.parse(text) as unknown);
-    },
-    set: async (key, value) => {
-      values.set(key, JSON.stringify(value));
-    },
-    remove: async (key) => {
-      values.delete(key);
-    },
+    // Promise executors: what they throw (a cyclic value) becomes a rejection, as in storage.
+    get: (key) =>
+      new Promise((resolve) => {
+        const text = values.get(key);
+        resolve(text === undefined ? undefined : (JSON.parse(text) as unknown));
+      }),
+    set: (key, value) =>
+      new Promise((resolve) => {
+        values.set(key, JSON.stringify(value));
+        resolve();
+      }),
+    remove: (key) =>
+      new Promise((resolve) => {
+        values.delete(key);
+        resolve();
+      }),
   };
 }

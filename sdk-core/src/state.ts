@@ -30,26 +30,25 @@ export class StateStore {
     this._prefix = prefix;
   }
 
-  async load(): Promise<{
+  load(): Promise<{
     identity: Partial<IdentityState>;
     consent: Consent | null;
     queue: unknown;
   }> {
-    const [identity, consent, queue] = await Promise.all(
+    return Promise.all(
       KEYS.map((k) => this._storage.get(this._prefix + k).catch(() => undefined)),
-    );
-    return {
+    ).then(([identity, consent, queue]) => ({
       identity: isRecord(identity) ? identity : {},
       consent: consent === 'granted' || consent === 'denied' ? consent : null,
       queue,
-    };
+    }));
   }
 
   save(key: (typeof KEYS)[number], value: unknown): Promise<void> {
     return this._storage.set(this._prefix + key, value);
   }
 
-  async clear(): Promise<void> {
-    await Promise.all(KEYS.map((k) => this._storage.remove(this._prefix + k)));
+  clear(): Promise<void> {
+    return Promise.all(KEYS.map((k) => this._storage.remove(this._prefix + k))).then(() => {});
   }
 }
