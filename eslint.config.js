@@ -3,7 +3,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.spoor/**', 'schemas/json/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/miniprogram_dist/**',
+      '**/node_modules/**',
+      '.spoor/**',
+      'schemas/json/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -147,6 +156,53 @@ export default tseslint.config(
     // The demo shop runs in browsers as plain ES modules, without a build step.
     files: ['examples/web/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The example mini-program is plain ES2015 CommonJS, run by WeChat as it is (no build step).
+    files: ['examples/miniprogram/**/*.js'],
+    languageOptions: {
+      ecmaVersion: 2015,
+      sourceType: 'commonjs',
+      globals: {
+        ...globals.commonjs,
+        ...Object.fromEntries(
+          ['wx', 'App', 'Page', 'Component', 'Behavior', 'getApp', 'getCurrentPages'].map((n) => [
+            n,
+            'readonly',
+          ]),
+        ),
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+      // typescript-eslint's parser reads any syntax: name what ES2015 lacks.
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          [':function[async=true]', 'async functions are ES2017'],
+          ['ObjectExpression > SpreadElement', 'object spread is ES2018'],
+          ['ObjectPattern > RestElement', 'object rest is ES2018'],
+          ['ChainExpression', 'optional chaining is ES2020'],
+          ["LogicalExpression[operator='??']", '?? is ES2020'],
+          ["BinaryExpression[operator='**']", '** is ES2016'],
+          ['CatchClause[param=null]', 'catch without a binding is ES2019'],
+          ['ImportExpression', 'import() is ES2020'],
+        ].map(([selector, message]) => ({ selector, message: `${message}; write ES2015` })),
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'window',
+          'document',
+          'localStorage',
+          'fetch',
+          'process',
+          'Buffer',
+          'global',
+          'globalThis',
+        ].map((name) => ({ name, message: `mini-programs have no ${name}` })),
+      ],
+    },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );
