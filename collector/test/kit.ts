@@ -287,3 +287,23 @@ export async function storedEvent(
 ): Promise<Record<string, unknown> | undefined> {
   return (await storedEvents(c)).find((s) => s.event['messageId'] === messageId)?.event;
 }
+
+/**
+ * Polls `check` every `everyMs` until it returns something other than `undefined`/`false`, and
+ * returns that; throws, naming `what`, after `timeoutMs`.
+ */
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

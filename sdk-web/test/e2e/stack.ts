@@ -1,5 +1,10 @@
 import { expect } from 'vitest';
-import { startCollector, storedEvents, type TestCollector } from '../../../collector/test/kit.js';
+import {
+  startCollector,
+  storedEvents,
+  until,
+  type TestCollector,
+} from '../../../collector/test/kit.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 import { startStaticSite, type SnippetConfig, type StaticSite } from './static-server.js';
 
@@ -45,24 +50,7 @@ export async function startStack(config: SnippetConfig = {}): Promise<Stack> {
   };
 }
 
-/**
- * Polls `check` every 50 ms until it returns something other than `undefined`/`false`, and
- * returns that; throws, naming `what`, after `timeoutMs`.
- */
-export async function until<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { until };
 
 /** Polls the collector until `pick` selects `count` stored events; returns them. */
 export async function storedWhere(
