@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 // Settings and formatting shared by run.js (ingest) and identity.js (identity on vs off).
 
 export const WRITE_KEY = 'bench_write_key';
@@ -15,3 +17,17 @@ export function positive(name, fallback) {
 
 /** A count or rate, rounded, with thousands separators. */
 export const fmt = (v) => Math.round(v).toLocaleString('en-US');
+
+/** An SDK file's size as shipped: bytes, and gzip level 9 (what a CDN or WeChat would send). */
+export function measureBundle(sdk) {
+  const raw = readFileSync(sdk.file);
+  return {
+    sdk: sdk.id,
+    name: sdk.name,
+    version: sdk.version,
+    file: sdk.fileLabel,
+    note: sdk.note,
+    bytes: raw.length,
+    gzipBytes: gzipSync(raw, { level: 9 }).length,
+  };
+}

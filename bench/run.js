@@ -4,7 +4,8 @@
 // BENCH_CONNECTIONS (skips the connection probe), BENCH_PROFILE=1 (CPU-profiles the collector),
 // BENCH_IDENTITY=0 (skips identity.js, identity resolution on vs off; its settings are there),
 // BENCH_SDK=0 (skips sdk-node.js, @spoor/node vs @segment/analytics-node; settings there too),
-// BENCH_WEB=0 (skips web.js, the web SDK vs Segment and PostHog in Chromium; settings there).
+// BENCH_WEB=0 (skips web.js, the web SDK vs Segment and PostHog in Chromium; settings there),
+// BENCH_MP=0 (skips miniprogram.js, the mini-program SDK vs Sensors in node:vm; settings there).
 // Exit code 0 whether or not the targets are met: the benchmark reports, it does not gate. It
 // is non-zero only when the benchmark breaks, or when stored and acknowledged events disagree.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { AUTH, fmt, positive, RESULTS_DIR, WRITE_KEY } from './common.js';
 import { BATCH_SIZE, createBodyPool } from './events.js';
 import { runIdentityBenchmark } from './identity.js';
 import { runAutocannon, runPaced } from './load.js';
+import { runMiniProgramBenchmark } from './miniprogram.js';
 import { summarizeProfile } from './profile-summary.js';
 import { describeMachine, evaluate, formatTable } from './report.js';
 import { runSdkBenchmark } from './sdk-node.js';
@@ -76,6 +78,7 @@ async function main() {
   if (process.env.BENCH_IDENTITY !== '0' && !(await runIdentityBenchmark())) process.exitCode = 1;
   if (process.env.BENCH_SDK !== '0' && !(await runSdkBenchmark())) process.exitCode = 1;
   if (process.env.BENCH_WEB !== '0' && !(await runWebBenchmark())) process.exitCode = 1;
+  if (process.env.BENCH_MP !== '0' && !(await runMiniProgramBenchmark())) process.exitCode = 1;
 }
 
 async function measureHttpLimit(pool) {

@@ -15,9 +15,8 @@
 // Exits non-zero only when the benchmark breaks (an SDK fails to load or throws).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { positive, RESULTS_DIR } from './common.js';
+import { measureBundle, positive, RESULTS_DIR } from './common.js';
 import { describeMachine } from './report.js';
 import { measureCalls, pageHtml, trackOnly } from './web-page.js';
 import { buildState, formatWebTable, summarizeRun, summarizeWeb } from './web-report.js';
@@ -130,19 +129,6 @@ export async function runWebBenchmark() {
 }
 
 const noSdk = () => '<script>__benchResolve();</script>';
-
-function measureBundle(sdk) {
-  const raw = readFileSync(sdk.file);
-  return {
-    sdk: sdk.id,
-    name: sdk.name,
-    version: sdk.version,
-    file: sdk.fileLabel,
-    note: sdk.note,
-    bytes: raw.length,
-    gzipBytes: gzipSync(raw, { level: 9 }).length,
-  };
-}
 
 /**
  * A fresh context with the SDK's page, loaded and initialised. It records what the page asks
