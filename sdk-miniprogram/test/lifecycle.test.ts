@@ -158,6 +158,42 @@ describe('explicit wrapping (patch: false)', () => {
 });
 
 describe('never throws into the host', () => {
+  it('takes lifecycle calls out of order and wrappers given anything, without bogus events', async () => {
+    const { mp, spoor } = bootSpoor(collector(), {
+      app: `var appOptions = spoor.wrapApp({}); App(appOptions);`,
+    });
+    for (const bad of [null, undefined, 42, 'x', []]) {
+      expect(spoor.wrapPage(bad as object)).toBe(bad);
+      expect(spoor.wrapComponent(bad as object)).toBe(bad);
+    }
+    mp.definePage('pages/index/index', {});
+    const app = mp.context['appOptions'] as Record<string, (o?: unknown) => void>;
+    // WeChat would never: hide before launch, show with nothing, launch twice.
+    expect(() => {
+      app['onHide']!();
+      app['onShow']!();
+      app['onLaunch']!(null);
+    }).not.toThrow();
+    mp.launch();
+    const page = mp.top as unknown as Record<string, (...args: unknown[]) => unknown>;
+    expect(() => {
+      page['onUnload']!.call(page);
+      page['onHide']!.call(page); // a second leave of the same showing
+      page['onShow']!.call({}); // no route: not a page
+      page['onLoad']!.call(page, 'not an object');
+    }).not.toThrow();
+    mp.hide();
+    await collector().waitFor(
+      'hide',
+      (e) => e['anonymousId'] === spoor.anonymousId && named('$MPHide')(e),
+      2,
+    );
+    const leaves = (await collector().events()).filter(
+      (e) => e['anonymousId'] === spoor.anonymousId && e['event'] === '$MPPageLeave',
+    );
+    expect(leaves).toHaveLength(1);
+  });
+
   it("survives bad options and frozen page options; the host's own errors stay its own", async () => {
     const { mp, sdk } = bootSpoor(collector(), { harness: { throwOnError: false } });
     for (const bad of [null, undefined, 42, 'x', { writeKey: 7, host: {} }]) {
