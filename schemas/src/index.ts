@@ -4,3 +4,4 @@ export * from './json-guard.js';
 export * from './context.js';
 export * from './event.js';
 export * from './json-schema.js';
+export * from './definitions.js';
