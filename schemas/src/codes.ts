@@ -41,6 +41,9 @@ export const REQUEST_ERRORS = {
     message: 'Identity resolution is off on this collector (SPOOR_IDENTITY=off)',
   },
   unlink_refused: { status: 409, message: 'The identifier cannot be unlinked from this profile' },
+  invalid_definition: { status: 400, message: 'The definition is invalid' },
+  definition_not_found: { status: 404, message: 'No such tag or segment' },
+  definition_in_use: { status: 409, message: 'Other definitions use this one' },
   bad_request: { status: 400, message: 'The request is malformed' },
   overloaded: { status: 503, message: 'The collector is at capacity; retry after the given delay' },
   shutting_down: {

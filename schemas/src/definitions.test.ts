@@ -37,7 +37,8 @@ describe('tag and segment definitions', () => {
             did: { event: 'Product Added' },
             notFollowedBy: { event: 'Order Completed' },
             followWithin: days(2),
-            within: days(1),
+            // Windows count calendar buckets: the last 2 days are yesterday and today.
+            within: days(2),
           },
         },
         sha_ctu_searchers: {

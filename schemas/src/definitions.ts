@@ -28,13 +28,19 @@ export const FieldPathSchema = z
 /** Milliseconds per duration unit. */
 export const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 
-/** A span of time: `{ last: 30, unit: 'days' }`. At most ten years. */
+const MAX_SPAN = { minutes: 7 * 24 * 60, hours: 90 * 24, days: 3650 } as const;
+
+/** A span of time: `{ last: 30, unit: 'days' }`. */
 export const DurationSchema = z
   .strictObject({
     last: z.number().int().positive(),
     unit: z.enum(['minutes', 'hours', 'days']),
   })
-  .refine((d) => d.last * UNIT_MS[d.unit] <= 3650 * UNIT_MS.days, 'a span is at most 3,650 days')
+  // Windows keep a bucket per unit: minutes up to a week, hours up to 90 days, days ten years.
+  .refine(
+    (d) => d.last <= MAX_SPAN[d.unit],
+    'a span is at most 10,080 minutes, 2,160 hours or 3,650 days (use a coarser unit)',
+  )
   .meta({ id: 'Duration' });
 
 /** The events an aggregate or a behaviour looks at: the last span before now, or all time. */
