@@ -97,6 +97,32 @@ export default tseslint.config(
     },
   },
   {
+    // The engine's evaluation core is pure: definitions + state + now in, results out. Its clock,
+    // storage and I/O belong to the collector.
+    files: ['engine/src/**/*.ts'],
+    ignores: ['engine/src/**/*.test.ts', 'engine/src/test-kit/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'setTimeout', 'setInterval', 'fetch', 'require'].map((name) => ({
+          name,
+          message: `the engine core is pure: ${name} belongs to the collector`,
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'the engine core takes `now` as an argument',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'the engine core imports no Node modules' }] },
+      ],
+    },
+  },
+  {
     // The web SDK runs in pages: no Node globals or modules outside its tests and build script.
     files: ['sdk-web/src/**/*.ts'],
     ignores: ['sdk-web/src/**/*.test.ts', 'sdk-web/src/test-kit.ts'],
