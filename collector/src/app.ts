@@ -10,6 +10,9 @@ import { CONFIG_DEFAULTS, type CollectorConfig } from './config.js';
 import type { CollectorContext } from './context.js';
 import { SpoorError } from './errors.js';
 import { defaultIdentityRules } from './identity/rules.js';
+import { EngineSink } from './definitions/engine-sink.js';
+import { startEngineScheduler } from './definitions/scheduler.js';
+import { loadDefinitionsFile } from './definitions/file.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Forwarder } from './outbox/forwarder.js';
 import type { Sink } from './outbox/sink.js';
@@ -17,6 +20,7 @@ import { createWebhookSink } from './outbox/webhook-sink.js';
 import { createIngestPool } from './pipeline/ingest-pool.js';
 import { createKeyring } from './plugins/auth.js';
 import { registerBodyParser } from './plugins/body.js';
+import { definitionRoutes } from './plugins/definitions.js';
 import { demoRoutes, type DemoOptions } from './plugins/demo.js';
 import { ingestRoutes } from './plugins/ingest.js';
 import { opsRoutes } from './plugins/ops.js';
@@ -36,9 +40,15 @@ export type CollectorOptions = Partial<CollectorConfig> &
     logger?: FastifyServerOptions['logger'];
     /** Serve the demo shop at `/demo/` and the web SDK at `/spoor.js`; off when absent. */
     demo?: DemoOptions;
+    /** The engine's clock (epoch ms); tests move time with it. */
+    now?: () => number;
+    /** How often the engine's scheduler runs (default 10 s). */
+    engineTickMs?: number;
   };
 
 const PRUNE_INTERVAL_MS = 3600_000;
+/** How often the engine looks for profiles whose results time has changed. */
+const ENGINE_TICK_MS = 10_000;
 /** Identifiers per type, and links, the storage thread keeps cached: about 30 MB per 200,000. */
 const IDENTITY_CACHE_SIZE = 200_000;
 /** Identifiers beyond which a recompute is limited to the touched profiles (identity-recompute.ts). */
@@ -93,11 +103,15 @@ export function buildCollector(options: CollectorOptions): FastifyInstance {
   });
 
   app.register(async (scope) => {
-    const ctx = await createContext(scope, config, metrics, options.sinks ?? []);
+    const ctx = await createContext(scope, config, metrics, options.sinks ?? [], {
+      now: options.now ?? Date.now,
+      tickMs: options.engineTickMs ?? ENGINE_TICK_MS,
+    });
     await scope.register((s) => ingestRoutes(s, ctx));
     await scope.register((s) => readRoutes(s, ctx));
     await scope.register((s) => profileRoutes(s, ctx));
     await scope.register((s) => opsRoutes(s, ctx));
+    await scope.register((s) => definitionRoutes(s, ctx));
   });
   const demo = options.demo;
   if (demo) app.register((s) => demoRoutes(s, demo));
@@ -109,6 +123,7 @@ async function createContext(
   config: CollectorConfig,
   metrics: Metrics,
   extraSinks: Sink[],
+  clock: { now: () => number; tickMs: number },
 ): Promise<CollectorContext> {
   const store = await openSqliteStore({
     dataDir: config.dataDir,
@@ -119,6 +134,19 @@ async function createContext(
       maxRecompute: MAX_RECOMPUTE_IDENTIFIERS,
     },
   });
+  let definitionsChanged = false;
+  if (config.definitionsFile) {
+    const loaded = await loadDefinitionsFile(store, config.definitionsFile).catch(
+      async (error: unknown) => {
+        await store.close();
+        throw error;
+      },
+    );
+    app.log.info(loaded, 'definitions loaded');
+    definitionsChanged = loaded.changed > 0;
+  }
+  const engine = new EngineSink(store, clock.now, app.log, config.dayOffsetMinutes);
+  await engine.reload(definitionsChanged);
   const ingest = await createIngestPool(
     config.ingestThreads,
     {
@@ -132,7 +160,7 @@ async function createContext(
     },
     app.log,
   );
-  const sinks = [...config.webhooks.map((w) => createWebhookSink(w)), ...extraSinks];
+  const sinks = [engine, ...config.webhooks.map((w) => createWebhookSink(w)), ...extraSinks];
   const forwarder = new Forwarder(store, sinks, metrics, app.log);
   const committer = new GroupCommitter(store, await store.lastSeq(), (rows, seconds, identity) => {
     metrics.commitRows.observe(rows);
@@ -150,9 +178,11 @@ async function createContext(
     ingest,
     log: app.log,
     closing: false,
+    engine,
   };
   await forwarder.start();
   const pruner = startDedupePruner(store, config.dedupeWindowDays, app);
+  const scheduler = startEngineScheduler(engine, app, clock.tickMs);
   app.addHook('preClose', async () => {
     ctx.closing = true;
   });
@@ -164,6 +194,8 @@ async function createContext(
   });
   app.addHook('onClose', async () => {
     clearInterval(pruner);
+    clearInterval(scheduler);
+    await engine.idle();
     await committer.idle();
     await forwarder.stop();
     await ingest.close();

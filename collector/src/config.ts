@@ -45,6 +45,10 @@ export interface CollectorConfig {
   limits: Limits;
   /** Worker threads that decode and validate ingest requests. */
   ingestThreads: number;
+  /** `SPOOR_DEFINITIONS`: a JSON file of tag and segment definitions loaded at start-up. */
+  definitionsFile?: string;
+  /** Where the engine's days begin, in minutes east of UTC (480 for China). */
+  dayOffsetMinutes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -73,6 +77,7 @@ export const CONFIG_DEFAULTS = {
   webhooks: [],
   limits: DEFAULT_LIMITS,
   ingestThreads: defaultIngestThreads(),
+  dayOffsetMinutes: 0,
   logLevel: 'info',
 } as const satisfies Partial<CollectorConfig>;
 
@@ -186,6 +191,13 @@ const EnvSchema = z.strictObject({
   SPOOR_INGEST_THREADS: int(1, 64).optional(),
   ...IDENTITY_ENV,
   SPOOR_DEMO: z.enum(['1', '0']).optional(),
+  SPOOR_DEFINITIONS: z.string().min(1).optional(),
+  SPOOR_DAY_OFFSET_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(-720)
+    .max(840)
+    .default(CONFIG_DEFAULTS.dayOffsetMinutes),
   SPOOR_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default(CONFIG_DEFAULTS.logLevel),
@@ -238,6 +250,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       limits: { ...DEFAULT_LIMITS },
       ingestThreads: e.SPOOR_INGEST_THREADS ?? defaultIngestThreads(),
       logLevel: e.SPOOR_LOG_LEVEL,
+      ...(e.SPOOR_DEFINITIONS ? { definitionsFile: e.SPOOR_DEFINITIONS } : {}),
+      dayOffsetMinutes: e.SPOOR_DAY_OFFSET_MINUTES,
       demo: e.SPOOR_DEMO === undefined ? null : e.SPOOR_DEMO === '1',
     },
   };

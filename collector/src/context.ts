@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CollectorConfig } from './config.js';
+import type { EngineSink } from './definitions/engine-sink.js';
 import type { Metrics } from './metrics.js';
 import type { Keyring } from './plugins/auth.js';
 import type { IngestPool } from './pipeline/ingest-pool.js';
@@ -20,4 +21,6 @@ export interface CollectorContext {
   log: FastifyBaseLogger;
   /** Set once shutdown begins: new ingest requests are refused with 503. */
   closing: boolean;
+  /** The tag and segment engine. */
+  engine: EngineSink;
 }

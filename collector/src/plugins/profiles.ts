@@ -45,9 +45,28 @@ export async function profileRoutes(app: FastifyInstance, ctx: CollectorContext)
     return value;
   };
 
-  app.get('/v1/profiles/:ref', async (request) =>
-    renderProfile(found(await ctx.store.getProfile(param(request, 'ref')))),
-  );
+  app.get('/v1/profiles/:ref', async (request) => {
+    const profile = found(await ctx.store.getProfile(param(request, 'ref')));
+    const [engine] = await ctx.store.engineLoad([profile.profileId]);
+    return { ...renderProfile(profile), ...engineView(engine?.results ?? null) };
+  });
+
+  app.get('/v1/profiles/:ref/changes', async (request) => {
+    const profile = found(await ctx.store.getProfile(param(request, 'ref')));
+    const q = parseQuery(
+      z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      request,
+    );
+    const changes = await ctx.store.engineChanges(profile.profileId, q.limit);
+    return {
+      data: changes.map((c) => ({
+        at: new Date(c.at).toISOString(),
+        kind: c.kind,
+        key: c.key,
+        ...(JSON.parse(c.detail) as Record<string, unknown>),
+      })),
+    };
+  });
 
   app.get('/v1/profiles/:ref/events', async (request, reply) => {
     const q = parseQuery(TimelineQuery, request);
@@ -150,5 +169,27 @@ function renderProfile(p: ProfileRecord) {
     channels: p.channels,
     merges: p.merges,
     createdAt: iso(p.createdAt),
+  };
+}
+
+/**
+ * A profile's tags and segments as the engine last evaluated them: tags with a value (unknown
+ * ones left out), and the segments the profile is in.
+ */
+function engineView(results: string | null): { tags: Record<string, unknown>; segments: string[] } {
+  const parsed = results
+    ? (JSON.parse(results) as {
+        tags?: Record<string, unknown>;
+        segments?: Record<string, unknown>;
+      })
+    : {};
+  return {
+    tags: Object.fromEntries(
+      Object.entries(parsed.tags ?? {}).filter(([, v]) => v !== undefined && v !== null),
+    ),
+    segments: Object.entries(parsed.segments ?? {})
+      .filter(([, member]) => member === true)
+      .map(([key]) => key)
+      .sort(),
   };
 }

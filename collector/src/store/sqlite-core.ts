@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import type { Identifier } from '../identity/identifiers.js';
 import { DedupeIndex, dedupeHash } from './dedupe-index.js';
+import { DefinitionsTable } from './definitions-table.js';
+import { EngineTable } from './engine-table.js';
 import { IdentityGraph, type GraphOptions } from './identity-graph.js';
 import { ProfileAdmin } from './profile-admin.js';
 import { ProfileQueries } from './profile-queries.js';
@@ -15,6 +17,8 @@ import {
   type Suppression,
   type TimelineCursor,
   type UnlinkResult,
+  type DefinitionKind,
+  type EngineUpdate,
   type EventStore,
   type RowBatch,
   type CommitResult,
@@ -65,6 +69,8 @@ export class SqliteCore implements SyncStore {
   /** Latest `seen_at` written: kept non-decreasing so that expiry is a prefix of the log. */
   private _lastSeen = 0;
   private _prunedSinceRebuild = 0;
+  private readonly _definitions: DefinitionsTable;
+  private readonly _engine: EngineTable;
 
   constructor(private readonly _options: SqliteOptions) {
     this._db = new Database(_options.file);
@@ -74,6 +80,8 @@ export class SqliteCore implements SyncStore {
     this._db.pragma('cache_size = -65536');
     this._sql = new Statements(this._db);
     migrate(this._db);
+    this._definitions = new DefinitionsTable(this._db);
+    this._engine = new EngineTable(this._db);
     // IMMEDIATE: a commit reads (dedupe, identity) before it writes, and a deferred transaction
     // that must upgrade from reader to writer gets SQLITE_BUSY at once instead of waiting.
     const write = this._db.transaction((batch: RowBatch) => this._write(batch));
@@ -150,6 +158,26 @@ export class SqliteCore implements SyncStore {
   liftSuppression(ref: Identifier): boolean {
     return this._identity?.admin.lift(ref) ?? false;
   }
+
+  // Tag and segment definitions (definitions-table.ts).
+  listDefinitions = (kind?: DefinitionKind) => this._definitions.list(kind);
+  getDefinition = (kind: DefinitionKind, key: string) => this._definitions.get(kind, key);
+  definitionVersions = (kind: DefinitionKind, key: string) => this._definitions.versions(kind, key);
+  putDefinition = (kind: DefinitionKind, key: string, body: string, at: number) =>
+    this._definitions.put(kind, key, body, at);
+  deleteDefinition = (kind: DefinitionKind, key: string, at: number) =>
+    this._definitions.delete(kind, key, at);
+
+  // The engine's rows (engine-table.ts).
+  engineLoad = (ids: number[]) => this._engine.load(ids);
+  engineSave = (updates: EngineUpdate[]) => this._engine.save(updates);
+  engineDue = (now: number, limit: number) => this._engine.due(now, limit);
+  segmentMembers = (segment: string, after: number, limit: number) =>
+    this._engine.members(segment, after, limit);
+  segmentSize = (segment: string) => this._engine.size(segment);
+  engineChanges = (profileId: number, limit: number) => this._engine.changes(profileId, limit);
+  profileIds = (after: number, limit: number) => this._engine.profileIds(after, limit);
+  engineHistory = (ids: number[]) => this._engine.history(ids);
 
   listEvents(query: EventQuery): StoredEvent[] {
     const [clause, params] = filters({

@@ -110,6 +110,46 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (type, value)
   ) WITHOUT ROWID;
   `,
+  // 3: tag and segment definitions, every version kept; a NULL body marks a deletion.
+  `
+  CREATE TABLE definitions (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, key, version)
+  ) WITHOUT ROWID;
+  `,
+  // 4: the engine's per-profile state and last results, segment memberships, and the changes
+  // (Segment Entered / Exited, Tag Changed) on each profile's timeline.
+  `
+  CREATE TABLE engine_profiles (
+    profile_id INTEGER PRIMARY KEY,
+    state TEXT NOT NULL,
+    results TEXT NOT NULL,
+    next_at INTEGER
+  );
+  CREATE INDEX engine_profiles_due ON engine_profiles (next_at) WHERE next_at IS NOT NULL;
+
+  CREATE TABLE segment_members (
+    segment TEXT NOT NULL,
+    profile_id INTEGER NOT NULL,
+    since INTEGER NOT NULL,
+    PRIMARY KEY (segment, profile_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX segment_members_profile ON segment_members (profile_id);
+
+  CREATE TABLE engine_changes (
+    id INTEGER PRIMARY KEY,
+    profile_id INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX engine_changes_profile ON engine_changes (profile_id, id);
+  `,
 ];
 
 /** Brings a database up to the current schema; refuses one written by a newer Spoor. */

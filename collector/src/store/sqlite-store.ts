@@ -85,6 +85,19 @@ export async function openSqliteStore(options: {
     unlinkIdentifier: (ref, target) => call('unlinkIdentifier', ref, target),
     listSuppressions: () => call('listSuppressions'),
     liftSuppression: (ref) => call('liftSuppression', ref),
+    listDefinitions: (kind) => call('listDefinitions', kind),
+    getDefinition: (kind, key) => call('getDefinition', kind, key),
+    definitionVersions: (kind, key) => call('definitionVersions', kind, key),
+    putDefinition: (kind, key, body, at) => call('putDefinition', kind, key, body, at),
+    deleteDefinition: (kind, key, at) => call('deleteDefinition', kind, key, at),
+    engineLoad: (ids) => call('engineLoad', ids),
+    engineSave: (updates) => call('engineSave', updates),
+    engineDue: (now, limit) => call('engineDue', now, limit),
+    segmentMembers: (segment, after, limit) => call('segmentMembers', segment, after, limit),
+    segmentSize: (segment) => call('segmentSize', segment),
+    engineChanges: (profileId, limit) => call('engineChanges', profileId, limit),
+    profileIds: (after, limit) => call('profileIds', after, limit),
+    engineHistory: (ids) => call('engineHistory', ids),
     close: () => {
       if (closing) return closing;
       if (failure) return (closing = worker.terminate().then(() => undefined));

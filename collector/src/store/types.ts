@@ -41,6 +41,36 @@ export interface EventStore {
   listSuppressions(): Promise<Suppression[]>;
   /** Lifts a suppression; false if there was none. */
   liftSuppression(ref: Identifier): Promise<boolean>;
+  /** Current tag or segment definitions (of one kind), deleted ones left out. */
+  listDefinitions(kind?: DefinitionKind): Promise<DefinitionRecord[]>;
+  /** The current definition, or null. */
+  getDefinition(kind: DefinitionKind, key: string): Promise<DefinitionRecord | null>;
+  /** Every version of a definition, newest first, deletions (body null) included. */
+  definitionVersions(kind: DefinitionKind, key: string): Promise<DefinitionRecord[]>;
+  /** Stores a definition (JSON text) as its next version, unless it is current already. */
+  putDefinition(
+    kind: DefinitionKind,
+    key: string,
+    body: string,
+    at: number,
+  ): Promise<DefinitionRecord>;
+  /** Records a deletion; false if there was nothing to delete. */
+  deleteDefinition(kind: DefinitionKind, key: string, at: number): Promise<boolean>;
+  /** The engine's state, results and the traits of these profiles. */
+  engineLoad(profileIds: number[]): Promise<EngineProfile[]>;
+  /** Writes evaluations: states, results, memberships and changes, in one transaction. */
+  engineSave(updates: EngineUpdate[]): Promise<void>;
+  /** Profiles whose results time may have changed by `now`. */
+  engineDue(now: number, limit: number): Promise<number[]>;
+  /** A page of a segment's members, in profile order after `after`. */
+  segmentMembers(segment: string, after: number, limit: number): Promise<SegmentMember[]>;
+  segmentSize(segment: string): Promise<number>;
+  /** A profile's engine changes, newest first. */
+  engineChanges(profileId: number, limit: number): Promise<EngineChange[]>;
+  /** Profile IDs after `after`, in order. */
+  profileIds(after: number, limit: number): Promise<number[]>;
+  /** Every event of these profiles, by profile, in time order. */
+  engineHistory(profileIds: number[]): Promise<StoredEvent[]>;
   /** Finishes queued work and closes the database. */
   close(): Promise<void>;
   /** True once the store has failed for good (e.g. its thread died): restart the process. */
@@ -216,4 +246,55 @@ export interface Suppression {
   value: string;
   createdAt: number;
   reason: string;
+}
+
+/** What a definition defines. */
+export type DefinitionKind = 'tag' | 'segment';
+
+/** One version of a tag or segment definition. */
+export interface DefinitionRecord {
+  kind: DefinitionKind;
+  key: string;
+  version: number;
+  /** The definition as JSON text; null for a version that deleted it. */
+  body: string | null;
+  createdAt: number;
+  /** From a put: whether it added a version (false when the body was current already). */
+  changed?: boolean;
+}
+
+/** What the engine keeps of a profile, as stored (JSON the engine owns), with its traits. */
+export interface EngineProfile {
+  profileId: number;
+  /** The profile's traits (JSON). */
+  traits: string;
+  /** Null when the engine has not seen the profile yet. */
+  state: string | null;
+  results: string | null;
+}
+
+/** A change of a profile's results: a segment entered or exited, a tag's value changed. */
+export interface EngineChange {
+  profileId?: number;
+  at: number;
+  kind: 'segment_entered' | 'segment_exited' | 'tag_changed';
+  key: string;
+  /** JSON: `{ from, to }` for a tag, the definition version and cause for a segment. */
+  detail: string;
+}
+
+/** What one evaluation writes for a profile. */
+export interface EngineUpdate {
+  profileId: number;
+  state: string;
+  results: string;
+  /** When time alone may change the results: the scheduler looks again then. */
+  nextAt: number | null;
+  changes: EngineChange[];
+}
+
+/** A member of a segment, and since when. */
+export interface SegmentMember {
+  profileId: number;
+  since: number;
 }

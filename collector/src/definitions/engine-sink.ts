@@ -1,0 +1,218 @@
+import {
+  applyEvent,
+  compile,
+  diff,
+  emptyState,
+  evaluate,
+  type Change,
+  type Compiled,
+  type ProfileState,
+  type Results,
+} from '@spoor/engine';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Sink } from '../outbox/sink.js';
+import type { EngineChange, EngineProfile, EventStore, StoredEvent } from '../store/types.js';
+import { storedDefinitionSet } from './check.js';
+import { engineEvent, parseJson } from './engine-events.js';
+
+/**
+ * What the collector keeps per profile for the engine: the engine's state, the highest event
+ * seq folded into it (an event at or below it is never counted twice, whether the live sink or a
+ * backfill sees it first), and imported tag values.
+ */
+interface Kept {
+  state: ProfileState;
+  seq: number;
+  imported: Record<string, unknown>;
+}
+
+/** Profiles per scheduler round and per backfill page. */
+const PAGE = 500;
+
+/** How far a backfill has come. */
+export interface BackfillProgress {
+  running: boolean;
+  /** Profiles rebuilt so far in the current (or last) run. */
+  done: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** The definitions version being backfilled. */
+  version: number;
+}
+
+/**
+ * The tag and segment engine inside the collector. As an outbox sink it sees every committed,
+ * identity-resolved event once and in order (its cursor moves only after its writes are
+ * durable); a scheduler re-evaluates what time alone changes; a backfill rebuilds every
+ * profile from its history when the definitions change. All three run one at a time.
+ */
+export class EngineSink implements Sink {
+  readonly name = 'engine';
+  readonly batchSize = PAGE;
+  private _compiled: Compiled | null = null;
+  private _version = 0;
+  private _turn: Promise<unknown> = Promise.resolve();
+  private _progress: BackfillProgress = {
+    running: false,
+    done: 0,
+    startedAt: null,
+    finishedAt: null,
+    version: 0,
+  };
+
+  constructor(
+    private readonly _store: EventStore,
+    private readonly _now: () => number,
+    private readonly _log: FastifyBaseLogger,
+    private readonly _dayOffsetMinutes = 0,
+  ) {}
+
+  get progress(): BackfillProgress {
+    return { ...this._progress };
+  }
+
+  /** Compiles the stored definitions (at start, and after every change: then backfills). */
+  async reload(backfill: boolean): Promise<void> {
+    const result = compile(await storedDefinitionSet(this._store), {
+      dayOffsetMinutes: this._dayOffsetMinutes,
+    });
+    if (!result.ok) {
+      // The API and the file loader refuse such sets: this is a database edited by hand.
+      this._log.error({ errors: result.errors }, 'stored definitions do not compile; engine idle');
+      this._compiled = null;
+      return;
+    }
+    this._compiled = result.compiled;
+    this._version++;
+    if (backfill) void this._backfill(this._version);
+  }
+
+  deliver(events: StoredEvent[]): Promise<void> {
+    return this._serially(async (compiled) => {
+      const byProfile = new Map<number, StoredEvent[]>();
+      for (const e of events) {
+        if (typeof e.profileId !== 'number') continue;
+        byProfile.set(e.profileId, [...(byProfile.get(e.profileId) ?? []), e]);
+      }
+      await this._evaluate(compiled, [...byProfile.keys()], byProfile, false);
+    });
+  }
+
+  /** One scheduler round: the profiles whose results time may have changed. Returns how many. */
+  tick(): Promise<number> {
+    return this._serially(async (compiled) => {
+      const due = await this._store.engineDue(this._now(), PAGE);
+      await this._evaluate(compiled, due, new Map(), false);
+      return due.length;
+    }, 0);
+  }
+
+  /** Resolves once the running backfill (if any) is done. */
+  async idle(): Promise<void> {
+    while (this._progress.running) await this._turn;
+  }
+
+  private async _backfill(version: number): Promise<void> {
+    this._progress = { running: true, done: 0, startedAt: this._now(), finishedAt: null, version };
+    let after = 0;
+    try {
+      for (;;) {
+        // A newer version restarts from the first profile: this run's pages are outdated.
+        if (version !== this._version) return;
+        const ids = await this._store.profileIds(after, PAGE);
+        if (ids.length === 0) break;
+        await this._serially(async (compiled) => {
+          const history = await this._store.engineHistory(ids);
+          const byProfile = new Map<number, StoredEvent[]>(ids.map((id) => [id, []]));
+          for (const e of history) byProfile.get(e.profileId as number)?.push(e);
+          await this._evaluate(compiled, ids, byProfile, true);
+        });
+        after = ids[ids.length - 1] as number;
+        this._progress.done += ids.length;
+      }
+      this._progress.finishedAt = this._now();
+    } catch (error) {
+      this._log.error({ err: error }, 'engine backfill failed');
+    } finally {
+      if (version === this._version) this._progress.running = false;
+    }
+  }
+
+  /** Runs `fn` after whatever engine work is under way; nothing runs without definitions. */
+  private _serially<T>(fn: (compiled: Compiled) => Promise<T>, idle?: T): Promise<T> {
+    const run = this._turn.then(() => {
+      const compiled = this._compiled;
+      return compiled ? fn(compiled) : (idle as T);
+    });
+    this._turn = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Folds `events` into the profiles' states (from scratch when `rebuild`), evaluates them at
+   * now, and writes states, results, memberships and the changes in one transaction.
+   */
+  private async _evaluate(
+    compiled: Compiled,
+    profileIds: number[],
+    events: Map<number, StoredEvent[]>,
+    rebuild: boolean,
+  ): Promise<void> {
+    if (profileIds.length === 0) return;
+    const now = this._now();
+    const rows = await this._store.engineLoad(profileIds);
+    const updates = rows.map((row) => {
+      const kept = keptOf(row, rebuild);
+      let { state, seq } = kept;
+      for (const e of events.get(row.profileId) ?? []) {
+        if (e.seq <= seq) continue;
+        state = applyEvent(compiled, state, engineEvent(e)).state;
+        seq = e.seq;
+      }
+      const traits = parseJson<Record<string, unknown>>(row.traits, {});
+      const before = parseJson<Results>(row.results, {});
+      const after = evaluate(compiled, state, { traits, imported: kept.imported }, now);
+      const changes: EngineChange[] = [...diff(before, after), ...closedOut(before, after)].map(
+        (c) => ({
+          at: now,
+          kind: c.kind,
+          key: c.key,
+          detail: JSON.stringify({ from: c.from, to: c.to, version: this._version }),
+        }),
+      );
+      return {
+        profileId: row.profileId,
+        state: JSON.stringify({ state, seq, imported: kept.imported } satisfies Kept),
+        results: JSON.stringify(after),
+        nextAt: after.nextChangeAt,
+        changes,
+      };
+    });
+    await this._store.engineSave(updates);
+  }
+}
+
+function keptOf(row: EngineProfile, rebuild: boolean): Kept {
+  const kept = parseJson<Partial<Kept>>(row.state, {});
+  return {
+    state: !rebuild && kept.state ? kept.state : emptyState(),
+    seq: !rebuild && typeof kept.seq === 'number' ? kept.seq : 0,
+    imported: kept.imported ?? {},
+  };
+}
+
+/** Exits from segments, and tags gone unknown, whose definitions were deleted since `before`. */
+function closedOut(before: Results, after: Results): Change[] {
+  const gone: Change[] = [];
+  for (const [key, was] of Object.entries(before.segments ?? {})) {
+    if (was === true && !(key in (after.segments ?? {}))) {
+      gone.push({ kind: 'segment_exited', key, from: true, to: 'unknown' });
+    }
+  }
+  for (const [key, was] of Object.entries(before.tags ?? {})) {
+    if (was !== null && !(key in (after.tags ?? {}))) {
+      gone.push({ kind: 'tag_changed', key, from: was, to: null });
+    }
+  }
+  return gone;
+}

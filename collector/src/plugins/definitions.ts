@@ -1,0 +1,154 @@
+import {
+  DEFAULT_LIMITS,
+  DefinitionKeySchema,
+  guardJson,
+  SegmentDefinitionSchema,
+  TagDefinitionSchema,
+} from '@spoor/schemas';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { CollectorContext } from '../context.js';
+import { checkDefinitionSet, storedDefinitionSet } from '../definitions/check.js';
+import { SpoorError } from '../errors.js';
+import type { DefinitionKind, DefinitionRecord } from '../store/types.js';
+import { requireAdmin } from './auth.js';
+import { parseQuery } from './read-api.js';
+
+const MembersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.coerce.number().int().min(0).optional(),
+});
+
+const KINDS = {
+  tags: { kind: 'tag', schema: TagDefinitionSchema },
+  segments: { kind: 'segment', schema: SegmentDefinitionSchema },
+} as const satisfies Record<string, { kind: DefinitionKind; schema: z.ZodType }>;
+
+/**
+ * The admin API for tag and segment definitions: `PUT /v1/tags/{key}` (and segments) stores a
+ * new version when the body validates and every definition it names exists; `GET` lists or
+ * reads one (with `/versions`); `DELETE` records a deletion unless other definitions use it.
+ * Writes are serialised, so two edits cannot each pass the reference check against a set the
+ * other is changing.
+ */
+export async function definitionRoutes(app: FastifyInstance, ctx: CollectorContext): Promise<void> {
+  app.addHook('onRequest', async (request) => requireAdmin(request, ctx.config.adminToken));
+  let writing: Promise<unknown> = Promise.resolve();
+  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = writing.then(fn, fn);
+    writing = run.catch(() => undefined);
+    return run;
+  };
+
+  app.get('/v1/segments/:key/members', async (request) => {
+    const key = keyOf(request);
+    if (!(await ctx.store.getDefinition('segment', key)))
+      throw new SpoorError('definition_not_found');
+    const q = parseQuery(MembersQuery, request);
+    const members = await ctx.store.segmentMembers(key, q.cursor ?? 0, q.limit);
+    return {
+      size: await ctx.store.segmentSize(key),
+      data: members.map((m) => ({
+        profileId: m.profileId,
+        since: new Date(m.since).toISOString(),
+      })),
+      next: members.length === q.limit ? String(members[members.length - 1]?.profileId) : null,
+    };
+  });
+
+  app.get('/v1/engine', async () => ({ backfill: ctx.engine.progress }));
+
+  for (const [plural, { kind, schema }] of Object.entries(KINDS)) {
+    app.get(`/v1/${plural}`, async () => ({
+      data: (await ctx.store.listDefinitions(kind)).map(view),
+    }));
+
+    app.get(`/v1/${plural}/:key`, async (request) => {
+      const found = await ctx.store.getDefinition(kind, keyOf(request));
+      if (!found) throw new SpoorError('definition_not_found');
+      return view(found);
+    });
+
+    app.get(`/v1/${plural}/:key/versions`, async (request) => {
+      const versions = await ctx.store.definitionVersions(kind, keyOf(request));
+      if (versions.length === 0) throw new SpoorError('definition_not_found');
+      return { data: versions.map(view) };
+    });
+
+    app.put(`/v1/${plural}/:key`, async (request, reply) => {
+      const key = keyOf(request);
+      const definition = validate(schema as z.ZodType<unknown>, request.body) as never;
+      const stored = await serially(async () => {
+        const set = await storedDefinitionSet(ctx.store);
+        set[plural === 'tags' ? 'tags' : 'segments'][key] = definition;
+        reject(checkDefinitionSet(set));
+        const stored = await ctx.store.putDefinition(
+          kind,
+          key,
+          JSON.stringify(definition),
+          Date.now(),
+        );
+        if (stored.changed) await ctx.engine.reload(true);
+        return stored;
+      });
+      return reply.code(stored.version === 1 && stored.changed ? 201 : 200).send(view(stored));
+    });
+
+    app.delete(`/v1/${plural}/:key`, async (request, reply) => {
+      const key = keyOf(request);
+      await serially(async () => {
+        const set = await storedDefinitionSet(ctx.store);
+        const own = set[plural === 'tags' ? 'tags' : 'segments'];
+        if (!(key in own)) throw new SpoorError('definition_not_found');
+        delete own[key];
+        const errors = checkDefinitionSet(set);
+        if (errors.length > 0) {
+          throw new SpoorError('definition_in_use', `Still used: ${errors.join('; ')}`);
+        }
+        await ctx.store.deleteDefinition(kind, key, Date.now());
+        await ctx.engine.reload(true);
+      });
+      return reply.code(204).send();
+    });
+  }
+}
+
+function keyOf(request: FastifyRequest): string {
+  const key = (request.params as { key?: string }).key ?? '';
+  const parsed = DefinitionKeySchema.safeParse(key);
+  if (!parsed.success) {
+    throw new SpoorError('invalid_definition', `key: ${parsed.error.issues[0]?.message ?? ''}`);
+  }
+  return parsed.data;
+}
+
+/** The body as a definition, or a clear `invalid_definition` naming each faulty field. */
+function validate<T>(schema: z.ZodType<T>, body: unknown): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : 'null');
+  } catch {
+    throw new SpoorError('invalid_json');
+  }
+  const guard = guardJson(value, DEFAULT_LIMITS);
+  if (!guard.ok) throw new SpoorError('invalid_definition', guard.error.message);
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  reject(parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`));
+  throw new Error('unreachable');
+}
+
+function reject(errors: string[]): void {
+  if (errors.length > 0) {
+    throw new SpoorError('invalid_definition', `Invalid definition: ${errors.join('; ')}`);
+  }
+}
+
+function view(record: DefinitionRecord) {
+  return {
+    key: record.key,
+    version: record.version,
+    updatedAt: new Date(record.createdAt).toISOString(),
+    definition: record.body === null ? null : (JSON.parse(record.body) as unknown),
+  };
+}

@@ -1,0 +1,148 @@
+// The tag and segment engine in a running collector: definitions through the admin API, events
+// through an unmodified Segment SDK over real HTTP, a real SQLite store, time moved by an
+// injected clock.
+import { Analytics } from '@segment/analytics-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCollector, until, type TestCollector } from './kit.js';
+
+const DAY = 86_400_000;
+let collector: TestCollector | undefined;
+afterEach(async () => {
+  await collector?.close();
+  collector = undefined;
+});
+
+/** A collector whose engine clock the test moves, ticking every 50 ms. */
+async function start() {
+  let offset = 0;
+  collector = await startCollector({
+    listen: true,
+    now: () => Date.now() + offset,
+    engineTickMs: 50,
+  });
+  return {
+    c: collector,
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
+}
+
+async function api(c: TestCollector, method: 'GET' | 'PUT', url: string, body?: unknown) {
+  const res = await c.app.inject({
+    method,
+    url,
+    headers: { authorization: c.bearer, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+}
+
+async function send(c: TestCollector, calls: (a: Analytics) => void) {
+  const analytics = new Analytics({ writeKey: c.writeKey, host: c.url, flushAt: 1 });
+  calls(analytics);
+  await analytics.closeAndFlush();
+}
+
+const profile = (c: TestCollector, userId: string) =>
+  api(c, 'GET', `/v1/profiles/user_id:${userId}`).then((r) => r.body);
+
+const DEFINITIONS = {
+  tags: {
+    spend_90d: {
+      name: 'Spend in 90 days',
+      category: '消费/金额',
+      subject: 'behaviour',
+      kind: 'fact',
+      event: 'Order Completed',
+      aggregate: 'sum',
+      property: 'revenue',
+      window: { last: 90, unit: 'days' },
+    },
+  },
+  segments: {
+    big_spenders: { name: 'Big spenders', condition: { tag: 'spend_90d', op: 'gte', value: 100 } },
+    lapsed: {
+      name: 'No order for 30 days',
+      condition: {
+        and: [
+          { did: { event: 'Order Completed' }, within: 'all' },
+          { inactive: { event: 'Order Completed' }, for: { last: 30, unit: 'days' } },
+        ],
+      },
+    },
+  },
+};
+
+describe('engine in the collector', () => {
+  it('keeps tags and memberships current as events arrive and as time passes', async () => {
+    const { c, advance } = await start();
+    for (const [key, def] of Object.entries(DEFINITIONS.tags)) {
+      expect((await api(c, 'PUT', `/v1/tags/${key}`, def)).status).toBe(201);
+    }
+    for (const [key, def] of Object.entries(DEFINITIONS.segments)) {
+      expect((await api(c, 'PUT', `/v1/segments/${key}`, def)).status).toBe(201);
+    }
+    await send(c, (a) => {
+      a.track({ userId: 'u1', event: 'Order Completed', properties: { revenue: 80 } });
+      a.track({ userId: 'u1', event: 'Order Completed', properties: { revenue: 40 } });
+      a.track({ userId: 'u2', event: 'Order Completed', properties: { revenue: 10 } });
+    });
+    await until('u1 in big_spenders', async () =>
+      ((await profile(c, 'u1'))['segments'] as string[] | undefined)?.includes('big_spenders'),
+    );
+    expect(await profile(c, 'u1')).toMatchObject({ tags: { spend_90d: 120 } });
+    expect((await profile(c, 'u2'))['segments']).toEqual([]);
+    const members = await api(c, 'GET', '/v1/segments/big_spenders/members');
+    expect(members.body).toMatchObject({ size: 1, data: [{ profileId: expect.any(Number) }] });
+
+    // 31 days later, no order since: lapsed; 91 days later the spend has left the window.
+    advance(31 * DAY);
+    await until('u1 lapsed', async () =>
+      ((await profile(c, 'u1'))['segments'] as string[]).includes('lapsed'),
+    );
+    advance(60 * DAY);
+    await until(
+      'u1 no longer a big spender',
+      async () => !((await profile(c, 'u1'))['segments'] as string[]).includes('big_spenders'),
+    );
+    expect(await profile(c, 'u1')).toMatchObject({ tags: { spend_90d: 0 } });
+    const changes = await api(c, 'GET', '/v1/profiles/user_id:u1/changes');
+    const kinds = (changes.body['data'] as { kind: string; key: string }[]).map(
+      (x) => `${x.kind} ${x.key}`,
+    );
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'segment_entered big_spenders',
+        'segment_entered lapsed',
+        'segment_exited big_spenders',
+      ]),
+    );
+  });
+
+  it('backfills a definition created after the events, with progress to watch', async () => {
+    const { c } = await start();
+    await send(c, (a) => {
+      for (let i = 0; i < 3; i++) {
+        a.track({ userId: `buyer${i}`, event: 'Order Completed', properties: { revenue: 50 * i } });
+      }
+    });
+    await until('three profiles', async () => (await profile(c, 'buyer2'))['profileId']);
+    expect((await api(c, 'PUT', '/v1/tags/spend_90d', DEFINITIONS.tags.spend_90d)).status).toBe(
+      201,
+    );
+    expect(
+      (await api(c, 'PUT', '/v1/segments/big_spenders', DEFINITIONS.segments.big_spenders)).status,
+    ).toBe(201);
+    await until('backfill done', async () => {
+      const engine = await api(c, 'GET', '/v1/engine');
+      const backfill = engine.body['backfill'] as { running: boolean; done: number };
+      return !backfill.running && backfill.done >= 3;
+    });
+    expect(await profile(c, 'buyer2')).toMatchObject({
+      tags: { spend_90d: 100 },
+      segments: ['big_spenders'],
+    });
+    expect((await profile(c, 'buyer1'))['segments']).toEqual([]);
+  });
+});
