@@ -10,6 +10,7 @@ import { CONFIG_DEFAULTS, type CollectorConfig } from './config.js';
 import type { CollectorContext } from './context.js';
 import { SpoorError } from './errors.js';
 import { defaultIdentityRules } from './identity/rules.js';
+import { Activation } from './definitions/activation.js';
 import { EngineSink } from './definitions/engine-sink.js';
 import { startEngineScheduler } from './definitions/scheduler.js';
 import { loadDefinitionsFile } from './definitions/file.js';
@@ -145,8 +146,12 @@ async function createContext(
     app.log.info(loaded, 'definitions loaded');
     definitionsChanged = loaded.changed > 0;
   }
-  const engine = new EngineSink(store, clock.now, app.log, config.dayOffsetMinutes);
+  const activation = new Activation(store, clock.now, app.log);
+  const engine = new EngineSink(store, clock.now, app.log, config.dayOffsetMinutes, () =>
+    activation.wake(),
+  );
   await engine.reload(definitionsChanged);
+  await activation.reload();
   const ingest = await createIngestPool(
     config.ingestThreads,
     {
@@ -179,6 +184,7 @@ async function createContext(
     log: app.log,
     closing: false,
     engine,
+    activation,
   };
   await forwarder.start();
   const pruner = startDedupePruner(store, config.dedupeWindowDays, app);
@@ -196,6 +202,7 @@ async function createContext(
     clearInterval(pruner);
     clearInterval(scheduler);
     await engine.idle();
+    await activation.stop();
     await committer.idle();
     await forwarder.stop();
     await ingest.close();

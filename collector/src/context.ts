@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CollectorConfig } from './config.js';
+import type { Activation } from './definitions/activation.js';
 import type { EngineSink } from './definitions/engine-sink.js';
 import type { Metrics } from './metrics.js';
 import type { Keyring } from './plugins/auth.js';
@@ -23,4 +24,6 @@ export interface CollectorContext {
   closing: boolean;
   /** The tag and segment engine. */
   engine: EngineSink;
+  /** Delivery of membership changes to destinations. */
+  activation: Activation;
 }

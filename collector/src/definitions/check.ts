@@ -24,7 +24,7 @@ export async function storedDefinitionSet(store: EventStore): Promise<Definition
     if (record.body === null) continue;
     const parsed: unknown = JSON.parse(record.body);
     if (record.kind === 'tag') set.tags[record.key] = parsed as TagDefinition;
-    else set.segments[record.key] = parsed as SegmentDefinition;
+    if (record.kind === 'segment') set.segments[record.key] = parsed as SegmentDefinition;
   }
   return set;
 }

@@ -65,6 +65,8 @@ export class EngineSink implements Sink {
     private readonly _now: () => number,
     private readonly _log: FastifyBaseLogger,
     private readonly _dayOffsetMinutes = 0,
+    /** Called after changes were written (activation delivers them). */
+    private readonly _changed: () => void = () => {},
   ) {}
 
   get progress(): BackfillProgress {
@@ -189,6 +191,7 @@ export class EngineSink implements Sink {
       };
     });
     await this._store.engineSave(updates);
+    if (updates.some((u) => u.changes.length > 0)) this._changed();
   }
 }
 

@@ -34,9 +34,18 @@ export async function loadDefinitionsFile(
   const errors = checkDefinitionSet(set);
   if (errors.length > 0) throw fail(errors.join('; '));
   let changed = 0;
+  const destinations = parsed.data.destinations ?? {};
+  for (const [key, destination] of Object.entries(destinations)) {
+    for (const [i, segment] of (destination.segments ?? []).entries()) {
+      if (!(segment in set.segments)) {
+        throw fail(`destinations.${key}.segments.${i}: unknown segment "${segment}"`);
+      }
+    }
+  }
   for (const [kind, defs] of [
     ['tag', tags],
     ['segment', segments],
+    ['destination', destinations],
   ] as const) {
     for (const [key, definition] of Object.entries(defs)) {
       const stored = await store.putDefinition(kind, key, JSON.stringify(definition), now);

@@ -1,6 +1,7 @@
 import {
   DEFAULT_LIMITS,
   DefinitionKeySchema,
+  DestinationSchema,
   guardJson,
   SegmentDefinitionSchema,
   TagDefinitionSchema,
@@ -8,7 +9,11 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CollectorContext } from '../context.js';
-import { checkDefinitionSet, storedDefinitionSet } from '../definitions/check.js';
+import {
+  checkDefinitionSet,
+  storedDefinitionSet,
+  type DefinitionSet,
+} from '../definitions/check.js';
 import { SpoorError } from '../errors.js';
 import type { DefinitionKind, DefinitionRecord } from '../store/types.js';
 import { requireAdmin } from './auth.js';
@@ -22,6 +27,7 @@ const MembersQuery = z.strictObject({
 const KINDS = {
   tags: { kind: 'tag', schema: TagDefinitionSchema },
   segments: { kind: 'segment', schema: SegmentDefinitionSchema },
+  destinations: { kind: 'destination', schema: DestinationSchema },
 } as const satisfies Record<string, { kind: DefinitionKind; schema: z.ZodType }>;
 
 /**
@@ -58,6 +64,14 @@ export async function definitionRoutes(app: FastifyInstance, ctx: CollectorConte
 
   app.get('/v1/engine', async () => ({ backfill: ctx.engine.progress }));
 
+  app.get('/v1/destinations/:key/stats', async (request) => {
+    const key = keyOf(request);
+    if (!(await ctx.store.getDefinition('destination', key))) {
+      throw new SpoorError('definition_not_found');
+    }
+    return { data: await ctx.store.activationCounts(key) };
+  });
+
   for (const [plural, { kind, schema }] of Object.entries(KINDS)) {
     app.get(`/v1/${plural}`, async () => ({
       data: (await ctx.store.listDefinitions(kind)).map(view),
@@ -80,7 +94,8 @@ export async function definitionRoutes(app: FastifyInstance, ctx: CollectorConte
       const definition = validate(schema as z.ZodType<unknown>, request.body) as never;
       const stored = await serially(async () => {
         const set = await storedDefinitionSet(ctx.store);
-        set[plural === 'tags' ? 'tags' : 'segments'][key] = definition;
+        if (kind === 'destination') reject(unknownSegments(set, definition));
+        else set[plural === 'tags' ? 'tags' : 'segments'][key] = definition;
         reject(checkDefinitionSet(set));
         const stored = await ctx.store.putDefinition(
           kind,
@@ -88,7 +103,7 @@ export async function definitionRoutes(app: FastifyInstance, ctx: CollectorConte
           JSON.stringify(definition),
           Date.now(),
         );
-        if (stored.changed) await ctx.engine.reload(true);
+        if (stored.changed) await reloadFor(ctx, kind);
         return stored;
       });
       return reply.code(stored.version === 1 && stored.changed ? 201 : 200).send(view(stored));
@@ -98,15 +113,20 @@ export async function definitionRoutes(app: FastifyInstance, ctx: CollectorConte
       const key = keyOf(request);
       await serially(async () => {
         const set = await storedDefinitionSet(ctx.store);
-        const own = set[plural === 'tags' ? 'tags' : 'segments'];
-        if (!(key in own)) throw new SpoorError('definition_not_found');
-        delete own[key];
-        const errors = checkDefinitionSet(set);
-        if (errors.length > 0) {
-          throw new SpoorError('definition_in_use', `Still used: ${errors.join('; ')}`);
+        if (kind !== 'destination') {
+          const own = set[plural === 'tags' ? 'tags' : 'segments'];
+          if (!(key in own)) throw new SpoorError('definition_not_found');
+          delete own[key];
+          const errors = checkDefinitionSet(set);
+          if (kind === 'segment') errors.push(...(await destinationsNaming(ctx, key)));
+          if (errors.length > 0) {
+            throw new SpoorError('definition_in_use', `Still used: ${errors.join('; ')}`);
+          }
         }
-        await ctx.store.deleteDefinition(kind, key, Date.now());
-        await ctx.engine.reload(true);
+        if (!(await ctx.store.deleteDefinition(kind, key, Date.now()))) {
+          throw new SpoorError('definition_not_found');
+        }
+        await reloadFor(ctx, kind);
       });
       return reply.code(204).send();
     });
@@ -145,10 +165,38 @@ function reject(errors: string[]): void {
 }
 
 function view(record: DefinitionRecord) {
+  const definition =
+    record.body === null ? null : (JSON.parse(record.body) as Record<string, unknown>);
+  // A destination's secret is written, never read back.
+  if (definition && record.kind === 'destination') definition['secret'] = '********';
   return {
     key: record.key,
     version: record.version,
     updatedAt: new Date(record.createdAt).toISOString(),
-    definition: record.body === null ? null : (JSON.parse(record.body) as unknown),
+    definition,
   };
+}
+
+/** A changed tag or segment is backfilled; a changed destination restarts delivery. */
+async function reloadFor(ctx: CollectorContext, kind: DefinitionKind): Promise<void> {
+  if (kind === 'destination') await ctx.activation.reload();
+  else await ctx.engine.reload(true);
+}
+
+/** A destination may only name segments that exist. */
+function unknownSegments(set: DefinitionSet, destination: { segments?: string[] }): string[] {
+  return (destination.segments ?? [])
+    .map((key, i) => [key, i] as const)
+    .filter(([key]) => !(key in set.segments))
+    .map(([key, i]) => `segments.${i}: unknown segment "${key}"`);
+}
+
+/** Destinations that receive a segment's changes, as reasons not to delete it. */
+async function destinationsNaming(ctx: CollectorContext, segment: string): Promise<string[]> {
+  const destinations = await ctx.store.listDefinitions('destination');
+  return destinations
+    .filter((d) =>
+      (JSON.parse(d.body ?? '{}') as { segments?: string[] }).segments?.includes(segment),
+    )
+    .map((d) => `destinations.${d.key}.segments: names "${segment}"`);
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Identifier } from '../identity/identifiers.js';
 import { DedupeIndex, dedupeHash } from './dedupe-index.js';
+import { ActivationTable } from './activation-table.js';
 import { DefinitionsTable } from './definitions-table.js';
 import { EngineTable } from './engine-table.js';
 import { IdentityGraph, type GraphOptions } from './identity-graph.js';
@@ -71,6 +72,7 @@ export class SqliteCore implements SyncStore {
   private _prunedSinceRebuild = 0;
   private readonly _definitions: DefinitionsTable;
   private readonly _engine: EngineTable;
+  private readonly _activation: ActivationTable;
 
   constructor(private readonly _options: SqliteOptions) {
     this._db = new Database(_options.file);
@@ -82,6 +84,7 @@ export class SqliteCore implements SyncStore {
     migrate(this._db);
     this._definitions = new DefinitionsTable(this._db);
     this._engine = new EngineTable(this._db);
+    this._activation = new ActivationTable(this._db);
     // IMMEDIATE: a commit reads (dedupe, identity) before it writes, and a deferred transaction
     // that must upgrade from reader to writer gets SQLITE_BUSY at once instead of waiting.
     const write = this._db.transaction((batch: RowBatch) => this._write(batch));
@@ -178,6 +181,15 @@ export class SqliteCore implements SyncStore {
   engineChanges = (profileId: number, limit: number) => this._engine.changes(profileId, limit);
   profileIds = (after: number, limit: number) => this._engine.profileIds(after, limit);
   engineHistory = (ids: number[]) => this._engine.history(ids);
+
+  // Activation (activation-table.ts).
+  readChanges = (after: number, limit: number) => this._activation.changes(after, limit);
+  deliveredSince = (destination: string, ids: number[], since: number) =>
+    this._activation.deliveredSince(destination, ids, since);
+  recordActivation = (destination: string, outcomes: Parameters<ActivationTable['record']>[1]) =>
+    this._activation.record(destination, outcomes);
+  activationCounts = (destination: string) => this._activation.counts(destination);
+  lastChange = () => this._activation.lastChange();
 
   listEvents(query: EventQuery): StoredEvent[] {
     const [clause, params] = filters({

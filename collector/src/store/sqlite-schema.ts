@@ -150,6 +150,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX engine_changes_profile ON engine_changes (profile_id, id);
   `,
+  // 5: activation: what each destination was sent (for frequency caps), and its counts.
+  `
+  CREATE TABLE activation_log (
+    destination TEXT NOT NULL,
+    profile_id INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX activation_log_profile ON activation_log (destination, profile_id, at);
+
+  CREATE TABLE activation_counts (
+    destination TEXT NOT NULL,
+    key TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (destination, key, outcome)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings a database up to the current schema; refuses one written by a newer Spoor. */

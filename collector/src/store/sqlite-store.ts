@@ -98,6 +98,11 @@ export async function openSqliteStore(options: {
     engineChanges: (profileId, limit) => call('engineChanges', profileId, limit),
     profileIds: (after, limit) => call('profileIds', after, limit),
     engineHistory: (ids) => call('engineHistory', ids),
+    readChanges: (after, limit) => call('readChanges', after, limit),
+    deliveredSince: (destination, ids, since) => call('deliveredSince', destination, ids, since),
+    recordActivation: (destination, outcomes) => call('recordActivation', destination, outcomes),
+    activationCounts: (destination) => call('activationCounts', destination),
+    lastChange: () => call('lastChange'),
     close: () => {
       if (closing) return closing;
       if (failure) return (closing = worker.terminate().then(() => undefined));

@@ -69,6 +69,25 @@ export interface EventStore {
   engineChanges(profileId: number, limit: number): Promise<EngineChange[]>;
   /** Profile IDs after `after`, in order. */
   profileIds(after: number, limit: number): Promise<number[]>;
+  /** Engine changes after `after` (by id, as `seq`), oldest first: activation's outbox. */
+  readChanges(
+    after: number,
+    limit: number,
+  ): Promise<(EngineChange & { seq: number; profileId: number })[]>;
+  /** Deliveries to a destination since `since`, per profile (frequency caps). */
+  deliveredSince(
+    destination: string,
+    profileIds: number[],
+    since: number,
+  ): Promise<Map<number, number>>;
+  /** Records what became of a batch of changes at a destination. */
+  recordActivation(
+    destination: string,
+    outcomes: { profileId: number; key: string; outcome: ActivationOutcome; at: number }[],
+  ): Promise<void>;
+  activationCounts(destination: string): Promise<ActivationCount[]>;
+  /** The newest engine change's id (0 when none). */
+  lastChange(): Promise<number>;
   /** Every event of these profiles, by profile, in time order. */
   engineHistory(profileIds: number[]): Promise<StoredEvent[]>;
   /** Finishes queued work and closes the database. */
@@ -249,7 +268,7 @@ export interface Suppression {
 }
 
 /** What a definition defines. */
-export type DefinitionKind = 'tag' | 'segment';
+export type DefinitionKind = 'tag' | 'segment' | 'destination';
 
 /** One version of a tag or segment definition. */
 export interface DefinitionRecord {
@@ -297,4 +316,14 @@ export interface EngineUpdate {
 export interface SegmentMember {
   profileId: number;
   since: number;
+}
+
+/** What became of one change for one destination. */
+export type ActivationOutcome = 'delivered' | 'capped' | 'failed';
+
+/** How many changes of a segment or tag had an outcome at a destination. */
+export interface ActivationCount {
+  key: string;
+  outcome: ActivationOutcome;
+  n: number;
 }
