@@ -145,4 +145,22 @@ describe('engine in the collector', () => {
     });
     expect((await profile(c, 'buyer1'))['segments']).toEqual([]);
   });
+
+  it('erasing a profile removes its memberships and changes', async () => {
+    const { c } = await start();
+    await api(c, 'PUT', '/v1/tags/spend_90d', DEFINITIONS.tags.spend_90d);
+    await api(c, 'PUT', '/v1/segments/big_spenders', DEFINITIONS.segments.big_spenders);
+    await send(c, (a) => {
+      a.track({ userId: 'gone', event: 'Order Completed', properties: { revenue: 500 } });
+    });
+    const members = () => api(c, 'GET', '/v1/segments/big_spenders/members');
+    await until('a member', async () => (await members()).body['size'] === 1);
+    const erased = await c.app.inject({
+      method: 'DELETE',
+      url: '/v1/profiles/user_id:gone',
+      headers: { authorization: c.bearer },
+    });
+    expect(erased.statusCode).toBe(200);
+    expect((await members()).body).toMatchObject({ size: 0, data: [] });
+  });
 });

@@ -58,6 +58,15 @@ export class ProfileAdmin {
       .run(found.profileId).changes;
     run((p) => `DELETE FROM identifiers WHERE id IN (${p})`, ids);
     this._graph.facts.remove(found.profileId);
+    // What the tag and segment engine kept of the profile goes with it.
+    for (const table of [
+      'engine_profiles',
+      'segment_members',
+      'engine_changes',
+      'activation_log',
+    ]) {
+      this._sql.get(`DELETE FROM ${table} WHERE profile_id = ?`).run(found.profileId);
+    }
     const suppress = this._sql.get(
       "INSERT OR IGNORE INTO suppressions (type, value, created_at, reason) VALUES (?, ?, ?, 'erased')",
     );
