@@ -163,4 +163,29 @@ describe('engine in the collector', () => {
     expect(erased.statusCode).toBe(200);
     expect((await members()).body).toMatchObject({ size: 0, data: [] });
   });
+
+  it('a merge rebuilds the surviving profile from both histories', async () => {
+    const { c } = await start();
+    await api(c, 'PUT', '/v1/tags/spend_90d', DEFINITIONS.tags.spend_90d);
+    await api(c, 'PUT', '/v1/segments/big_spenders', DEFINITIONS.segments.big_spenders);
+    await send(c, (a) => {
+      a.track({ anonymousId: 'browser-1', event: 'Order Completed', properties: { revenue: 60 } });
+      a.track({ userId: 'merged', event: 'Order Completed', properties: { revenue: 60 } });
+    });
+    const anonymous = () => api(c, 'GET', '/v1/profiles/anonymous_id:browser-1');
+    await until('two profiles with 60 each', async () => {
+      const [a, b] = [await anonymous(), await api(c, 'GET', '/v1/profiles/user_id:merged')];
+      return a.body['tags'] && b.body['tags'] ? a.body['profileId'] !== b.body['profileId'] : false;
+    });
+    await send(c, (a) => a.identify({ userId: 'merged', anonymousId: 'browser-1' }));
+    await until('one profile of 120 in big_spenders', async () => {
+      const merged = (await profile(c, 'merged')) as {
+        tags?: { spend_90d?: number };
+        segments?: string[];
+      };
+      return merged.tags?.spend_90d === 120 && merged.segments?.includes('big_spenders');
+    });
+    const members = await api(c, 'GET', '/v1/segments/big_spenders/members');
+    expect(members.body['size']).toBe(1);
+  });
 });

@@ -24,6 +24,8 @@ interface Kept {
   state: ProfileState;
   seq: number;
   imported: Record<string, unknown>;
+  /** The profile's merges and identifier count when the state was built (see `identity`). */
+  identity?: string;
 }
 
 /** Profiles per scheduler round and per backfill page. */
@@ -163,8 +165,21 @@ export class EngineSink implements Sink {
     if (profileIds.length === 0) return;
     const now = this._now();
     const rows = await this._store.engineLoad(profileIds);
+    // A profile that merged or lost identifiers since its state was built: other events are
+    // its own now, so it is rebuilt from its whole history.
+    const stale = rows.filter((row) => {
+      const identity = parseJson<Partial<Kept>>(row.state, {}).identity;
+      return !rebuild && row.state !== null && identity !== row.identity;
+    });
+    if (stale.length > 0) {
+      const ids = stale.map((row) => row.profileId);
+      const history = await this._store.engineHistory(ids);
+      for (const id of ids) events.set(id, []);
+      for (const e of history) events.get(e.profileId as number)?.push(e);
+    }
+    const rebuilt = new Set(stale.map((row) => row.profileId));
     const updates = rows.map((row) => {
-      const kept = keptOf(row, rebuild);
+      const kept = keptOf(row, rebuild || rebuilt.has(row.profileId));
       let { state, seq } = kept;
       for (const e of events.get(row.profileId) ?? []) {
         if (e.seq <= seq) continue;
@@ -184,7 +199,12 @@ export class EngineSink implements Sink {
       );
       return {
         profileId: row.profileId,
-        state: JSON.stringify({ state, seq, imported: kept.imported } satisfies Kept),
+        state: JSON.stringify({
+          state,
+          seq,
+          imported: kept.imported,
+          identity: row.identity,
+        } satisfies Kept),
         results: JSON.stringify(after),
         nextAt: after.nextChangeAt,
         changes,

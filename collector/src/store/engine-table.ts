@@ -45,7 +45,9 @@ export class EngineTable {
     const marks = profileIds.map(() => '?').join(',');
     return this._db
       .prepare(
-        'SELECT p.id AS profileId, p.traits, e.state, e.results FROM profiles p ' +
+        'SELECT p.id AS profileId, p.traits, e.state, e.results, ' +
+          "p.merges || ':' || (SELECT count(*) FROM identifiers i WHERE i.profile_id = p.id) AS identity " +
+          'FROM profiles p ' +
           `LEFT JOIN engine_profiles e ON e.profile_id = p.id WHERE p.id IN (${marks})`,
       )
       .all(...profileIds) as EngineProfile[];

@@ -57,16 +57,12 @@ export class ProfileAdmin {
       .get('DELETE FROM profile_history WHERE profile_id = ?')
       .run(found.profileId).changes;
     run((p) => `DELETE FROM identifiers WHERE id IN (${p})`, ids);
-    this._graph.facts.remove(found.profileId);
-    // What the tag and segment engine kept of the profile goes with it.
-    for (const table of [
-      'engine_profiles',
-      'segment_members',
-      'engine_changes',
-      'activation_log',
-    ]) {
+    // What the engine kept of the profile goes with it; destinations are told it left its
+    // segments (remove() records those exits, with nothing but the profile's number).
+    for (const table of ['engine_changes', 'activation_log']) {
       this._sql.get(`DELETE FROM ${table} WHERE profile_id = ?`).run(found.profileId);
     }
+    this._graph.facts.remove(found.profileId);
     const suppress = this._sql.get(
       "INSERT OR IGNORE INTO suppressions (type, value, created_at, reason) VALUES (?, ?, ?, 'erased')",
     );

@@ -139,9 +139,24 @@ export class ProfileFacts {
     this._write(id, { channels: [...channels].sort(), purchased, merges, maxKey }, traits);
   }
 
+  /**
+   * Deletes a profile (merged into another, split by a recompute, or erased). Its segment
+   * memberships end with it, as `segment_exited` changes that destinations are told of, in
+   * the same transaction; the engine rebuilds whatever profiles took over its identifiers.
+   */
   remove(id: number): void {
     this._sql.get('DELETE FROM profiles WHERE id = ?').run(id);
     this._cache.delete(id);
+    const segments = this._sql
+      .get('SELECT segment FROM segment_members WHERE profile_id = ?')
+      .all(id) as { segment: string }[];
+    const exit = this._sql.get(
+      "INSERT INTO engine_changes (profile_id, at, kind, key, detail) VALUES (?, ?, 'segment_exited', ?, ?)",
+    );
+    const detail = JSON.stringify({ from: true, to: 'unknown', reason: 'profile removed' });
+    for (const { segment } of segments) exit.run(id, Date.now(), segment, detail);
+    this._sql.get('DELETE FROM segment_members WHERE profile_id = ?').run(id);
+    this._sql.get('DELETE FROM engine_profiles WHERE profile_id = ?').run(id);
   }
 
   clearCache(): void {

@@ -287,6 +287,8 @@ export interface EngineProfile {
   profileId: number;
   /** The profile's traits (JSON). */
   traits: string;
+  /** Changes when the profile merges or loses identifiers: its state is then rebuilt. */
+  identity: string;
   /** Null when the engine has not seen the profile yet. */
   state: string | null;
   results: string | null;
