@@ -188,4 +188,48 @@ describe('engine in the collector', () => {
     const members = await api(c, 'GET', '/v1/segments/big_spenders/members');
     expect(members.body['size']).toBe(1);
   });
+
+  it('imported tags take values from the API and from traits, and segments follow', async () => {
+    const { c } = await start();
+    await api(c, 'PUT', '/v1/tags/crm_grade', {
+      name: 'CRM grade',
+      category: 'crm',
+      subject: 'attribute',
+      kind: 'imported',
+      valueType: 'string',
+    });
+    await api(c, 'PUT', '/v1/tags/churn_score', {
+      name: 'Churn score',
+      category: 'model',
+      subject: 'attribute',
+      kind: 'imported',
+      valueType: 'number',
+      trait: 'scores.churn',
+    });
+    await api(c, 'PUT', '/v1/segments/grade_a', {
+      name: 'Grade A',
+      condition: { tag: 'crm_grade', op: 'eq', value: 'A' },
+    });
+    await send(c, (a) => a.identify({ userId: 'crm1', traits: { scores: { churn: 0.8 } } }));
+    await until(
+      'churn score from the trait',
+      async () =>
+        ((await profile(c, 'crm1'))['tags'] as Record<string, unknown> | undefined)?.[
+          'churn_score'
+        ] === 0.8,
+    );
+    const set = (value: unknown, key = 'crm_grade') =>
+      c.app.inject({
+        method: 'PUT',
+        url: `/v1/profiles/user_id:crm1/tags/${key}`,
+        headers: { authorization: c.bearer, 'content-type': 'application/json' },
+        payload: JSON.stringify({ value }),
+      });
+    const graded = await set('A');
+    expect(graded.statusCode).toBe(200);
+    expect(graded.json()).toMatchObject({ tags: { crm_grade: 'A' }, segments: ['grade_a'] });
+    expect((await set(3)).json()).toMatchObject({ code: 'invalid_tag_value' });
+    expect((await set('A', 'nope')).statusCode).toBe(404);
+    expect((await set(null)).json()).toMatchObject({ segments: [] });
+  });
 });

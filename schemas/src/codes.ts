@@ -44,6 +44,7 @@ export const REQUEST_ERRORS = {
   invalid_definition: { status: 400, message: 'The definition is invalid' },
   definition_not_found: { status: 404, message: 'No such tag or segment' },
   definition_in_use: { status: 409, message: 'Other definitions use this one' },
+  invalid_tag_value: { status: 400, message: "The value does not fit the imported tag's type" },
   bad_request: { status: 400, message: 'The request is malformed' },
   overloaded: { status: 503, message: 'The collector is at capacity; retry after the given delay' },
   shutting_down: {

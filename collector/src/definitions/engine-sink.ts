@@ -10,6 +10,7 @@ import {
   type Results,
 } from '@spoor/engine';
 import type { FastifyBaseLogger } from 'fastify';
+import { renderTraits, type TraitState } from '../identity/traits.js';
 import type { Sink } from '../outbox/sink.js';
 import type { EngineChange, EngineProfile, EventStore, StoredEvent } from '../store/types.js';
 import { storedDefinitionSet } from './check.js';
@@ -111,6 +112,22 @@ export class EngineSink implements Sink {
     }, 0);
   }
 
+  /**
+   * Sets (or with `undefined`, clears) an imported tag's value on a profile, as a CRM or a
+   * model would, and re-evaluates it. False when no imported tag has this key.
+   */
+  setImported(profileId: number, key: string, value: unknown): Promise<boolean> {
+    return this._serially(async (compiled) => {
+      const plan = compiled.tags.get(key);
+      if (plan?.k !== 'imported') return false;
+      await this._evaluate(compiled, [profileId], new Map(), false, (imported) => {
+        if (value === undefined) delete imported[key];
+        else imported[key] = value;
+      });
+      return true;
+    }, false);
+  }
+
   /** Resolves once the running backfill (if any) is done. */
   async idle(): Promise<void> {
     while (this._progress.running) await this._turn;
@@ -161,6 +178,7 @@ export class EngineSink implements Sink {
     profileIds: number[],
     events: Map<number, StoredEvent[]>,
     rebuild: boolean,
+    edit?: (imported: Record<string, unknown>) => void,
   ): Promise<void> {
     if (profileIds.length === 0) return;
     const now = this._now();
@@ -180,13 +198,14 @@ export class EngineSink implements Sink {
     const rebuilt = new Set(stale.map((row) => row.profileId));
     const updates = rows.map((row) => {
       const kept = keptOf(row, rebuild || rebuilt.has(row.profileId));
+      edit?.(kept.imported);
       let { state, seq } = kept;
       for (const e of events.get(row.profileId) ?? []) {
         if (e.seq <= seq) continue;
         state = applyEvent(compiled, state, engineEvent(e)).state;
         seq = e.seq;
       }
-      const traits = parseJson<Record<string, unknown>>(row.traits, {});
+      const traits = renderTraits(parseJson<TraitState>(row.traits, {}));
       const before = parseJson<Results>(row.results, {});
       const after = evaluate(compiled, state, { traits, imported: kept.imported }, now);
       const changes: EngineChange[] = [...diff(before, after), ...closedOut(before, after)].map(

@@ -51,6 +51,36 @@ export async function profileRoutes(app: FastifyInstance, ctx: CollectorContext)
     return { ...renderProfile(profile), ...engineView(engine?.results ?? null) };
   });
 
+  app.put('/v1/profiles/:ref/tags/:key', async (request) => {
+    const profile = found(await ctx.store.getProfile(param(request, 'ref')));
+    const key = (request.params as { key?: string }).key ?? '';
+    const body = request.body;
+    let value: unknown;
+    try {
+      value = (
+        JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : 'null') as { value?: unknown }
+      )?.value;
+    } catch {
+      throw new SpoorError('invalid_json');
+    }
+    const tag = await ctx.store.getDefinition('tag', key);
+    const definition = tag?.body
+      ? (JSON.parse(tag.body) as { kind?: string; valueType?: string })
+      : null;
+    if (!definition || definition.kind !== 'imported') {
+      throw new SpoorError('definition_not_found', `No imported tag "${key}"`);
+    }
+    if (value !== null && typeof value !== definition.valueType) {
+      throw new SpoorError(
+        'invalid_tag_value',
+        `value: the imported tag "${key}" holds a ${definition.valueType} (or null to clear it)`,
+      );
+    }
+    await ctx.engine.setImported(profile.profileId, key, value === null ? undefined : value);
+    const [engine] = await ctx.store.engineLoad([profile.profileId]);
+    return engineView(engine?.results ?? null);
+  });
+
   app.get('/v1/profiles/:ref/changes', async (request) => {
     const profile = found(await ctx.store.getProfile(param(request, 'ref')));
     const q = parseQuery(
