@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DefinitionsFileSchema,
-  SegmentDefinitionSchema,
-  TagDefinitionSchema,
-} from './definitions.js';
+import { SegmentDefinitionSchema, TagDefinitionSchema } from './definitions.js';
+import { DefinitionsFileSchema } from './destinations.js';
 
 const days = (last: number) => ({ last, unit: 'days' }) as const;
 

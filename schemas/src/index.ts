@@ -5,3 +5,4 @@ export * from './context.js';
 export * from './event.js';
 export * from './json-schema.js';
 export * from './definitions.js';
+export * from './destinations.js';
