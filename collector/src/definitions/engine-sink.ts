@@ -183,11 +183,13 @@ export class EngineSink implements Sink {
     if (profileIds.length === 0) return;
     const now = this._now();
     const rows = await this._store.engineLoad(profileIds);
-    // A profile that merged or lost identifiers since its state was built: other events are
-    // its own now, so it is rebuilt from its whole history.
+    // A profile the engine has no state for (new, or made by a merge or an unlink whose other
+    // events were folded into profiles that are gone), or one that merged or lost identifiers
+    // since its state was built: its events are not all in this batch, so it is rebuilt from
+    // its whole history.
     const stale = rows.filter((row) => {
       const identity = parseJson<Partial<Kept>>(row.state, {}).identity;
-      return !rebuild && row.state !== null && identity !== row.identity;
+      return !rebuild && (row.state === null || identity !== row.identity);
     });
     if (stale.length > 0) {
       const ids = stale.map((row) => row.profileId);
