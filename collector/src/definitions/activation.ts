@@ -64,16 +64,21 @@ export class Activation {
       await this._store.setCursor(name, cursor);
     }
     let failures = 0;
+    // A batch that failed is retried as it was (same changes, same idempotency key), not
+    // re-read with whatever came since.
+    let batch: Change[] | null = null;
     while (!signal.aborted) {
       try {
-        const changes = await this._store.readChanges(cursor, BATCH);
-        if (changes.length === 0) {
+        batch ??= await this._store.readChanges(cursor, BATCH);
+        if (batch.length === 0) {
+          batch = null;
           await this._idle(IDLE_MS, signal);
           continue;
         }
-        await this._deliver(key, destination, changes, signal);
-        cursor = (changes[changes.length - 1] as Change).seq;
+        await this._deliver(key, destination, batch, signal);
+        cursor = (batch[batch.length - 1] as Change).seq;
         await this._store.setCursor(name, cursor);
+        batch = null;
         failures = 0;
       } catch (error) {
         if (signal.aborted) break;

@@ -6,13 +6,14 @@ import {
   evaluate,
   type Change,
   type Compiled,
+  type Evaluation,
   type ProfileState,
   type Results,
 } from '@spoor/engine';
 import type { FastifyBaseLogger } from 'fastify';
 import { renderTraits, type TraitState } from '../identity/traits.js';
 import type { Sink } from '../outbox/sink.js';
-import type { EngineChange, EngineProfile, EventStore, StoredEvent } from '../store/types.js';
+import type { EngineChange, EventStore, StoredEvent } from '../store/types.js';
 import { storedDefinitionSet } from './check.js';
 import { engineEvent, parseJson } from './engine-events.js';
 
@@ -87,9 +88,11 @@ export class EngineSink implements Sink {
       this._compiled = null;
       return;
     }
-    this._compiled = result.compiled;
+    // With no definitions the engine does nothing at all; adding one backfills what it missed.
+    this._compiled =
+      result.compiled.tags.size + result.compiled.segments.size > 0 ? result.compiled : null;
     this._version++;
-    if (backfill) void this._backfill(this._version);
+    if (backfill && this._compiled) void this._backfill(this._version);
   }
 
   deliver(events: StoredEvent[]): Promise<void> {
@@ -134,7 +137,14 @@ export class EngineSink implements Sink {
   }
 
   private async _backfill(version: number): Promise<void> {
-    this._progress = { running: true, done: 0, startedAt: this._now(), finishedAt: null, version };
+    const progress: BackfillProgress = {
+      running: true,
+      done: 0,
+      startedAt: this._now(),
+      finishedAt: null,
+      version,
+    };
+    this._progress = progress;
     let after = 0;
     try {
       for (;;) {
@@ -149,13 +159,13 @@ export class EngineSink implements Sink {
           await this._evaluate(compiled, ids, byProfile, true);
         });
         after = ids[ids.length - 1] as number;
-        this._progress.done += ids.length;
+        progress.done += ids.length;
       }
-      this._progress.finishedAt = this._now();
+      progress.finishedAt = this._now();
     } catch (error) {
       this._log.error({ err: error }, 'engine backfill failed');
     } finally {
-      if (version === this._version) this._progress.running = false;
+      progress.running = false;
     }
   }
 
@@ -182,42 +192,61 @@ export class EngineSink implements Sink {
   ): Promise<void> {
     if (profileIds.length === 0) return;
     const now = this._now();
-    const rows = await this._store.engineLoad(profileIds);
+    const rows = (await this._store.engineLoad(profileIds)).map((row) => ({
+      row,
+      stored: parseJson<Partial<Kept>>(row.state, {}),
+    }));
     // A profile the engine has no state for (new, or made by a merge or an unlink whose other
     // events were folded into profiles that are gone), or one that merged or lost identifiers
     // since its state was built: its events are not all in this batch, so it is rebuilt from
     // its whole history.
-    const stale = rows.filter((row) => {
-      const identity = parseJson<Partial<Kept>>(row.state, {}).identity;
-      return !rebuild && (row.state === null || identity !== row.identity);
-    });
+    const stale = rows.filter(
+      ({ row, stored }) => !rebuild && (row.state === null || stored.identity !== row.identity),
+    );
     if (stale.length > 0) {
-      const ids = stale.map((row) => row.profileId);
+      const ids = stale.map(({ row }) => row.profileId);
       const history = await this._store.engineHistory(ids);
       for (const id of ids) events.set(id, []);
       for (const e of history) events.get(e.profileId as number)?.push(e);
     }
-    const rebuilt = new Set(stale.map((row) => row.profileId));
-    const updates = rows.map((row) => {
-      const kept = keptOf(row, rebuild || rebuilt.has(row.profileId));
+    const rebuilt = new Set(stale.map(({ row }) => row.profileId));
+    const updates = rows.map(({ row, stored }) => {
+      const fresh = rebuild || rebuilt.has(row.profileId);
+      const kept = keptOf(stored, fresh);
       edit?.(kept.imported);
       let { state, seq } = kept;
+      // What the batch's events touched; a trait change or an edit may touch anything.
+      let full = fresh || edit !== undefined || events.size === 0;
+      const touched = { tags: new Set<string>(), segments: new Set<string>() };
+      // A rebuild folds the whole history, in time order; live batches come in seq order and
+      // skip what an earlier rebuild already folded.
       for (const e of events.get(row.profileId) ?? []) {
-        if (e.seq <= seq) continue;
-        state = applyEvent(compiled, state, engineEvent(e)).state;
-        seq = e.seq;
+        if (!fresh && e.seq <= seq) continue;
+        const event = engineEvent(e);
+        const applied = applyEvent(compiled, state, event);
+        state = applied.state;
+        seq = Math.max(seq, e.seq);
+        if (event.traits) full = true;
+        for (const key of applied.affected.tags) touched.tags.add(key);
+        for (const key of applied.affected.segments) touched.segments.add(key);
       }
       const traits = renderTraits(parseJson<TraitState>(row.traits, {}));
-      const before = parseJson<Results>(row.results, {});
-      const after = evaluate(compiled, state, { traits, imported: kept.imported }, now);
-      const changes: EngineChange[] = [...diff(before, after), ...closedOut(before, after)].map(
-        (c) => ({
-          at: now,
-          kind: c.kind,
-          key: c.key,
-          detail: JSON.stringify({ from: c.from, to: c.to, version: this._version }),
-        }),
-      );
+      const before = parseJson<Evaluation | null>(row.results, null);
+      const profile = { traits, imported: kept.imported };
+      const after =
+        full || !before
+          ? evaluate(compiled, state, profile, now)
+          : merged(
+              before,
+              evaluate(compiled, state, profile, now, {
+                tags: [...touched.tags],
+                segments: [...touched.segments],
+              }),
+            );
+      const changes = [
+        ...diff(before ?? {}, after),
+        ...(full ? closedOut(before ?? {}, after) : []),
+      ];
       return {
         profileId: row.profileId,
         state: JSON.stringify({
@@ -228,7 +257,12 @@ export class EngineSink implements Sink {
         } satisfies Kept),
         results: JSON.stringify(after),
         nextAt: after.nextChangeAt,
-        changes,
+        changes: changes.map((c): EngineChange => ({
+          at: now,
+          kind: c.kind,
+          key: c.key,
+          detail: JSON.stringify({ from: c.from, to: c.to, version: this._version }),
+        })),
       };
     });
     await this._store.engineSave(updates);
@@ -236,12 +270,26 @@ export class EngineSink implements Sink {
   }
 }
 
-function keptOf(row: EngineProfile, rebuild: boolean): Kept {
-  const kept = parseJson<Partial<Kept>>(row.state, {});
+function keptOf(kept: Partial<Kept>, rebuild: boolean): Kept {
   return {
     state: !rebuild && kept.state ? kept.state : emptyState(),
     seq: !rebuild && typeof kept.seq === 'number' ? kept.seq : 0,
     imported: kept.imported ?? {},
+  };
+}
+
+/**
+ * A partial evaluation laid over the previous full one: the definitions it evaluated replace
+ * theirs, and the next change is the earlier of the two (a past one stays due, so the
+ * scheduler evaluates the profile in full).
+ */
+function merged(before: Evaluation, partial: Evaluation): Evaluation {
+  const next = [before.nextChangeAt, partial.nextChangeAt].filter((t): t is number => t !== null);
+  return {
+    tags: { ...before.tags, ...partial.tags },
+    segments: { ...before.segments, ...partial.segments },
+    nextChangeAt: next.length > 0 ? Math.min(...next) : null,
+    approximate: partial.approximate,
   };
 }
 
