@@ -4,6 +4,8 @@ import { gzipSync } from 'node:zlib';
 
 export const WRITE_KEY = 'bench_write_key';
 export const AUTH = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+/** The admin token of the collectors the benchmarks start. */
+export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 export const RESULTS_DIR = new URL('./results/', import.meta.url);
 
 /** The positive number in environment variable `name`, or `fallback` when it is unset or empty. */

@@ -59,7 +59,7 @@ const LOCALES = [
 ];
 
 /** A small seeded PRNG (mulberry32), so every process builds the same event contents. */
-function createRandom(seed) {
+export function createRandom(seed) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

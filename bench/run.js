@@ -5,7 +5,8 @@
 // BENCH_IDENTITY=0 (skips identity.js, identity resolution on vs off; its settings are there),
 // BENCH_SDK=0 (skips sdk-node.js, @spoor/node vs @segment/analytics-node; settings there too),
 // BENCH_WEB=0 (skips web.js, the web SDK vs Segment and PostHog in Chromium; settings there),
-// BENCH_MP=0 (skips miniprogram.js, the mini-program SDK vs Sensors in node:vm; settings there).
+// BENCH_MP=0 (skips miniprogram.js, the mini-program SDK vs Sensors in node:vm; settings there),
+// BENCH_ENGINE=0 (skips engine.js, the tag and segment engine against its targets; settings there).
 // Exit code 0 whether or not the targets are met: the benchmark reports, it does not gate. It
 // is non-zero only when the benchmark breaks, or when stored and acknowledged events disagree.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startChild } from './child.js';
 import { AUTH, fmt, positive, RESULTS_DIR, WRITE_KEY } from './common.js';
+import { runEngineBenchmark } from './engine.js';
 import { BATCH_SIZE, createBodyPool } from './events.js';
 import { runIdentityBenchmark } from './identity.js';
 import { runAutocannon, runPaced } from './load.js';
@@ -79,6 +81,7 @@ async function main() {
   if (process.env.BENCH_SDK !== '0' && !(await runSdkBenchmark())) process.exitCode = 1;
   if (process.env.BENCH_WEB !== '0' && !(await runWebBenchmark())) process.exitCode = 1;
   if (process.env.BENCH_MP !== '0' && !(await runMiniProgramBenchmark())) process.exitCode = 1;
+  if (process.env.BENCH_ENGINE !== '0' && !(await runEngineBenchmark())) process.exitCode = 1;
 }
 
 async function measureHttpLimit(pool) {
