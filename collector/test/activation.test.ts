@@ -5,13 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Analytics } from '@segment/analytics-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCollector, until as poll, type TestCollector } from './kit.js';
-
-/** Generous: CI runs these beside the rest of the suite on two cores. */
-const until = <T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-) => poll(what, check, 30_000);
+import { startCollector, untilSettled as until, type TestCollector } from './kit.js';
 
 const SECRET = 'receiver-secret-0123456789';
 let collector: TestCollector | undefined;

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCollector, tempDir, type TestCollector } from './kit.js';
+import { SPEND_90D, startCollector, tempDir, type TestCollector } from './kit.js';
 
 let collector: TestCollector | undefined;
 afterEach(async () => {
@@ -11,16 +11,6 @@ afterEach(async () => {
   collector = undefined;
 });
 
-const SPEND_90D = {
-  name: 'Spend in 90 days',
-  category: '消费/金额',
-  subject: 'behaviour',
-  kind: 'fact',
-  event: 'Order Completed',
-  aggregate: 'sum',
-  property: 'revenue',
-  window: { last: 90, unit: 'days' },
-};
 const BIG_SPENDERS = {
   name: 'Big spenders',
   condition: { tag: 'spend_90d', op: 'gte', value: 1000 },

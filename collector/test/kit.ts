@@ -307,3 +307,24 @@ export async function until<T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** A fact tag the engine tests share: the sum of `revenue` of `Order Completed` in 90 days. */
+export const SPEND_90D = {
+  name: 'Spend in 90 days',
+  category: '消费/金额',
+  subject: 'behaviour',
+  kind: 'fact',
+  event: 'Order Completed',
+  aggregate: 'sum',
+  property: 'revenue',
+  window: { last: 90, unit: 'days' },
+};
+
+/**
+ * {@link until} with 20 s to spare, for waits on the engine and destinations: CI runs these
+ * beside the rest of the suite on two cores.
+ */
+export const untilSettled = <T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+): Promise<T> => until(what, check, 20_000);

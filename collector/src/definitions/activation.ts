@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { Destination } from '@spoor/schemas';
-import { UNIT_MS } from '@spoor/schemas';
+import { UNIT_MS, type Destination } from '@spoor/schemas';
 import type { FastifyBaseLogger } from 'fastify';
+import { Waker } from '../outbox/waker.js';
 import type { ActivationOutcome, EngineChange, EventStore } from '../store/types.js';
 import { parseJson } from './engine-events.js';
 
@@ -24,7 +24,7 @@ const BACKOFF_MAX_MS = 60_000;
  */
 export class Activation {
   private _loops: { abort: AbortController; done: Promise<void> }[] = [];
-  private _wake: (() => void)[] = [];
+  private readonly _waker = new Waker();
 
   constructor(
     private readonly _store: EventStore,
@@ -46,7 +46,7 @@ export class Activation {
 
   /** New changes were written. */
   wake(): void {
-    for (const resolve of this._wake.splice(0)) resolve();
+    this._waker.wake();
   }
 
   async stop(): Promise<void> {
@@ -72,7 +72,7 @@ export class Activation {
         batch ??= await this._store.readChanges(cursor, BATCH);
         if (batch.length === 0) {
           batch = null;
-          await this._idle(IDLE_MS, signal);
+          await this._waker.sleep(IDLE_MS, signal);
           continue;
         }
         await this._deliver(key, destination, batch, signal);
@@ -85,7 +85,7 @@ export class Activation {
         failures++;
         const delay = Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** failures);
         this._log.warn({ destination: key, err: error }, 'destination delivery failed');
-        await this._idle(delay, signal, false);
+        await this._waker.sleep(delay, signal, false);
       }
     }
   }
@@ -177,20 +177,5 @@ export class Activation {
     });
     await response.body?.cancel();
     if (!response.ok) throw new Error(`${destination.url} answered ${response.status}`);
-  }
-
-  private _idle(ms: number, signal: AbortSignal, wakeable = true): Promise<void> {
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this._wake = this._wake.filter((w) => w !== done);
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-      if (wakeable) this._wake.push(done);
-    });
   }
 }

@@ -100,7 +100,9 @@ export class EngineSink implements Sink {
       const byProfile = new Map<number, StoredEvent[]>();
       for (const e of events) {
         if (typeof e.profileId !== 'number') continue;
-        byProfile.set(e.profileId, [...(byProfile.get(e.profileId) ?? []), e]);
+        const list = byProfile.get(e.profileId);
+        if (list) list.push(e);
+        else byProfile.set(e.profileId, [e]);
       }
       await this._evaluate(compiled, [...byProfile.keys()], byProfile, false);
     });

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Metrics } from '../metrics.js';
 import type { EventStore } from '../store/types.js';
 import type { Sink } from './sink.js';
+import { Waker } from './waker.js';
 
 /** Backoff between failed deliveries: exponential with full jitter, capped. */
 const BACKOFF_BASE_MS = 500;
@@ -17,7 +18,7 @@ const IDLE_POLL_MS = 1000;
 export class Forwarder {
   private readonly _abort = new AbortController();
   private readonly _loops: Promise<void>[] = [];
-  private _wake: (() => void)[] = [];
+  private readonly _waker = new Waker();
   private readonly _cursors = new Map<string, number>();
 
   constructor(
@@ -36,7 +37,7 @@ export class Forwarder {
 
   /** Signals that new events were committed. */
   wake(): void {
-    for (const resolve of this._wake.splice(0)) resolve();
+    this._waker.wake();
   }
 
   /** Events committed up to `lastSeq` but not yet delivered, per sink; asks nothing of the store. */
@@ -63,7 +64,7 @@ export class Forwarder {
       try {
         const events = await this._store.readOutbox(cursor, sink.batchSize);
         if (events.length === 0) {
-          await this._idle(IDLE_POLL_MS);
+          await this._waker.sleep(IDLE_POLL_MS, signal);
           continue;
         }
         await sink.deliver(events, signal);
@@ -81,23 +82,8 @@ export class Forwarder {
           { sink: sink.name, err: error, retryInMs: Math.round(delay) },
           'sink delivery failed',
         );
-        await this._idle(delay, false);
+        await this._waker.sleep(delay, signal, false);
       }
     }
-  }
-
-  private _idle(ms: number, wakeable = true): Promise<void> {
-    if (this._abort.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this._wake = this._wake.filter((w) => w !== done);
-        clearTimeout(timer);
-        this._abort.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this._abort.signal.addEventListener('abort', done, { once: true });
-      if (wakeable) this._wake.push(done);
-    });
   }
 }

@@ -144,18 +144,23 @@ function keyOf(request: FastifyRequest): string {
 
 /** The body as a definition, or a clear `invalid_definition` naming each faulty field. */
 function validate<T>(schema: z.ZodType<T>, body: unknown): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : 'null');
-  } catch {
-    throw new SpoorError('invalid_json');
-  }
+  const value = jsonBody(body);
   const guard = guardJson(value, DEFAULT_LIMITS);
   if (!guard.ok) throw new SpoorError('invalid_definition', guard.error.message);
   const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  reject(parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`));
-  throw new Error('unreachable');
+  if (!parsed.success) {
+    reject(parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`));
+  }
+  return parsed.data as T;
+}
+
+/** An admin request's JSON body (the body parser leaves bytes), or `invalid_json`. */
+export function jsonBody(body: unknown): unknown {
+  try {
+    return JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : 'null') as unknown;
+  } catch {
+    throw new SpoorError('invalid_json');
+  }
 }
 
 function reject(errors: string[]): void {

@@ -9,6 +9,7 @@ import type { IdentityRules } from '../identity/rules.js';
 import { eventsToJson } from '../outbox/sink.js';
 import type { ProfileRecord, TimelineCursor } from '../store/types.js';
 import { requireAdmin } from './auth.js';
+import { jsonBody } from './definitions.js';
 import { parseQuery } from './read-api.js';
 
 const TimelineQuery = z.strictObject({
@@ -54,15 +55,7 @@ export async function profileRoutes(app: FastifyInstance, ctx: CollectorContext)
   app.put('/v1/profiles/:ref/tags/:key', async (request) => {
     const profile = found(await ctx.store.getProfile(param(request, 'ref')));
     const key = (request.params as { key?: string }).key ?? '';
-    const body = request.body;
-    let value: unknown;
-    try {
-      value = (
-        JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : 'null') as { value?: unknown }
-      )?.value;
-    } catch {
-      throw new SpoorError('invalid_json');
-    }
+    const value = (jsonBody(request.body) as { value?: unknown } | null)?.value;
     const tag = await ctx.store.getDefinition('tag', key);
     const definition = tag?.body
       ? (JSON.parse(tag.body) as { kind?: string; valueType?: string })
